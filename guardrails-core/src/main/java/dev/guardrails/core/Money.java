@@ -1,0 +1,202 @@
+package dev.guardrails.core;
+
+import java.math.BigDecimal;
+import java.util.Currency;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An exact amount of money: a whole number of micro-units (millionths) of a currency. Never a
+ * {@code double}.
+ *
+ * <p>Arithmetic is exact and refuses overflow and mixed currencies. {@link #toString()} gives the
+ * amount with at least the currency's usual decimals and its code, e.g. {@code "5.00 USD"}.
+ *
+ * <p>Immutable and thread-safe; equal when micros and currency are equal. {@link #compareTo} is
+ * defined within one currency only.
+ *
+ * @param micros the amount in millionths of the currency's unit, e.g. 1_500_000 for 1.50
+ * @param currency the currency
+ */
+public record Money(long micros, Currency currency) implements Comparable<Money> {
+
+  /** Micro-units per unit of currency. */
+  public static final long MICROS_PER_UNIT = 1_000_000L;
+
+  private static final int MICRO_DIGITS = 6;
+
+  /**
+   * Creates an amount.
+   *
+   * @param micros the amount in millionths of the currency's unit, e.g. 1_500_000 for 1.50
+   * @param currency the currency
+   * @throws NullPointerException if the currency is null
+   */
+  public Money {
+    Objects.requireNonNull(currency, "currency");
+  }
+
+  /**
+   * Returns an amount of micro-units.
+   *
+   * @param micros the amount in millionths of the currency's unit
+   * @param currency the currency
+   * @return the amount
+   * @throws NullPointerException if the currency is null
+   */
+  public static Money ofMicros(long micros, Currency currency) {
+    return new Money(micros, currency);
+  }
+
+  /**
+   * Parses a decimal amount exactly, e.g. {@code "5"}, {@code "-0.25"}, {@code "0.000125"}.
+   *
+   * @param decimal the amount, in the syntax of {@link BigDecimal#BigDecimal(String)}, with at most
+   *     6 decimal places
+   * @param currency the currency
+   * @return the amount
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if the text is not a decimal number, has more than 6 decimal
+   *     places or does not fit in a {@code long} of micro-units
+   */
+  public static Money of(String decimal, Currency currency) {
+    Objects.requireNonNull(decimal, "decimal");
+    Objects.requireNonNull(currency, "currency");
+    BigDecimal amount;
+    try {
+      amount = new BigDecimal(decimal.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "money amount must be a decimal number, but was " + Text.quote(decimal), e);
+    }
+    if (amount.signum() != 0 && amount.stripTrailingZeros().scale() > MICRO_DIGITS) {
+      throw new IllegalArgumentException(
+          "money amount must have at most 6 decimal places, but was " + Text.quote(decimal));
+    }
+    // checked before the exact conversion so that "1e999999999" cannot cost a huge computation
+    if (amount.precision() - amount.scale() > 19) {
+      throw overflow(decimal, null);
+    }
+    try {
+      return new Money(amount.movePointRight(MICRO_DIGITS).longValueExact(), currency);
+    } catch (ArithmeticException e) {
+      throw overflow(decimal, e);
+    }
+  }
+
+  /**
+   * Returns zero in a currency.
+   *
+   * @param currency the currency
+   * @return zero
+   * @throws NullPointerException if the currency is null
+   */
+  public static Money zero(Currency currency) {
+    return new Money(0, currency);
+  }
+
+  /**
+   * Returns the sum of this amount and another, exactly.
+   *
+   * @param other the amount to add, in the same currency
+   * @return the sum
+   * @throws NullPointerException if {@code other} is null
+   * @throws IllegalArgumentException if the currencies differ
+   * @throws ArithmeticException if the sum overflows a {@code long} of micro-units
+   */
+  public Money plus(Money other) {
+    requireSameCurrency(this, other);
+    return new Money(Math.addExact(micros, other.micros), currency);
+  }
+
+  /**
+   * Returns this amount minus another, exactly.
+   *
+   * @param other the amount to subtract, in the same currency
+   * @return the difference
+   * @throws NullPointerException if {@code other} is null
+   * @throws IllegalArgumentException if the currencies differ
+   * @throws ArithmeticException if the difference overflows a {@code long} of micro-units
+   */
+  public Money minus(Money other) {
+    requireSameCurrency(this, other);
+    return new Money(Math.subtractExact(micros, other.micros), currency);
+  }
+
+  /** {@return whether the amount is below zero} */
+  public boolean isNegative() {
+    return micros < 0;
+  }
+
+  /** {@return whether the amount is zero} */
+  public boolean isZero() {
+    return micros == 0;
+  }
+
+  /**
+   * {@return the amount as an exact decimal number of currency units, e.g. 1.5 for 1_500_000
+   * micros}
+   */
+  public BigDecimal toBigDecimal() {
+    return BigDecimal.valueOf(micros, MICRO_DIGITS);
+  }
+
+  /**
+   * Compares two amounts of the same currency.
+   *
+   * @param other the amount to compare with
+   * @return negative, zero or positive as this amount is less than, equal to or greater than the
+   *     other
+   * @throws NullPointerException if {@code other} is null
+   * @throws IllegalArgumentException if the currencies differ
+   */
+  @Override
+  public int compareTo(Money other) {
+    requireSameCurrency(this, other);
+    return Long.compare(micros, other.micros);
+  }
+
+  /**
+   * {@return the amount and the currency code, e.g. {@code "5.00 USD"}, {@code "0.000125 USD"},
+   * {@code "500 JPY"}: at least the currency's usual decimals, more when needed, never in
+   * scientific notation}
+   */
+  @Override
+  public String toString() {
+    return amountText() + " " + currency.getCurrencyCode();
+  }
+
+  /** The amount alone, formatted as in {@link #toString()}. */
+  String amountText() {
+    BigDecimal amount = toBigDecimal().stripTrailingZeros();
+    int minScale = Math.max(0, currency.getDefaultFractionDigits());
+    if (amount.scale() < minScale) {
+      amount = amount.setScale(minScale);
+    }
+    return amount.toPlainString();
+  }
+
+  /**
+   * Checks that two amounts are in the same currency and returns the first.
+   *
+   * @throws NullPointerException if an amount is null
+   * @throws IllegalArgumentException if the currencies differ
+   */
+  static Money requireSameCurrency(Money first, Money second) {
+    Objects.requireNonNull(first, "money");
+    Objects.requireNonNull(second, "other");
+    if (!first.currency.equals(second.currency)) {
+      throw new IllegalArgumentException(
+          "money amounts must be in the same currency, but were " + first + " and " + second);
+    }
+    return first;
+  }
+
+  private static IllegalArgumentException overflow(String decimal, @Nullable Throwable cause) {
+    return new IllegalArgumentException(
+        "money amount must fit in a long of micro-units (at most about 9.2 trillion units), but"
+            + " was "
+            + Text.quote(decimal),
+        cause);
+  }
+}
