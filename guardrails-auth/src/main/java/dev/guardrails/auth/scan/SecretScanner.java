@@ -1,0 +1,383 @@
+package dev.guardrails.auth.scan;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+/**
+ * Scans build outputs for secrets: directories (walked in name order, symbolic links not followed),
+ * jars and other zip archives (nested archives included) and any file, front-end bundles with
+ * megabyte-long minified lines included.
+ *
+ * <p>Content is streamed in chunks that overlap by {@value ScanRule#MAX_MATCH_LENGTH} characters,
+ * so memory stays bounded whatever the file or line length, and a key that straddles two chunks is
+ * still found once. Bytes are read as ISO-8859-1, so offsets and columns count bytes; gzip files
+ * (pre-compressed bundles, {@code .js.gz}) are decompressed on the fly and their offsets count
+ * decompressed bytes. Media files (images, fonts, video) are skipped.
+ *
+ * <p>Usage from a test: {@code assertThat(SecretScanner.withDefaults().scan(Path.of("target")))
+ * .isEmpty();}. Immutable and thread-safe.
+ */
+public final class SecretScanner {
+
+  /** The default size of a scanned chunk, in characters. */
+  static final int DEFAULT_CHUNK_SIZE = 1 << 20;
+
+  private static final Set<String> ARCHIVE_EXTENSIONS = Set.of("jar", "war", "ear", "zip", "aar");
+
+  private static final Set<String> SKIPPED_EXTENSIONS =
+      Set.of(
+          "png", "jpg", "jpeg", "gif", "webp", "ico", "bmp", "avif", "woff", "woff2", "ttf", "otf",
+          "eot", "mp3", "mp4", "webm", "ogg", "wav");
+
+  private final List<ScanRule> rules;
+  private final int chunkSize;
+  private final int maxArchiveDepth;
+
+  private SecretScanner(List<ScanRule> rules, int chunkSize, int maxArchiveDepth) {
+    this.rules = List.copyOf(rules);
+    this.chunkSize = chunkSize;
+    this.maxArchiveDepth = maxArchiveDepth;
+  }
+
+  /** {@return a scanner with the {@linkplain ScanRule#defaults() built-in rules}} */
+  public static SecretScanner withDefaults() {
+    return builder().build();
+  }
+
+  /** {@return a builder that starts from the built-in rules} */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** {@return the rules this scanner applies, in order} */
+  public List<ScanRule> rules() {
+    return rules;
+  }
+
+  /**
+   * Scans a file, a directory tree or an archive.
+   *
+   * @param path the file or directory
+   * @return the findings, ordered by file and then by offset
+   * @throws NullPointerException if the path is null
+   * @throws IllegalArgumentException if the path does not exist
+   * @throws UncheckedIOException if a file cannot be read
+   */
+  public List<Finding> scan(Path path) {
+    Objects.requireNonNull(path, "path");
+    if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+      throw new IllegalArgumentException("path to scan must exist, but was '" + path + "'");
+    }
+    List<Finding> findings = new ArrayList<>();
+    try {
+      if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(path)) {
+          files =
+              walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                  .sorted(Comparator.comparing(Path::toString))
+                  .toList();
+        }
+        for (Path file : files) {
+          scanFile(file, path.relativize(file).toString().replace('\\', '/'), findings);
+        }
+      } else {
+        scanFile(path, path.toString(), findings);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot scan '" + path + "'", e);
+    }
+    return List.copyOf(findings);
+  }
+
+  /**
+   * Scans one stream, e.g. a resource or an upload; archives are not opened.
+   *
+   * @param name the name used in findings
+   * @param content the content; read to its end, not closed
+   * @return the findings, ordered by offset
+   * @throws NullPointerException if an argument is null
+   * @throws UncheckedIOException if the stream cannot be read
+   */
+  public List<Finding> scan(String name, InputStream content) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(content, "content");
+    List<Finding> findings = new ArrayList<>();
+    try {
+      scanStream(name, content, findings);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot scan '" + name + "'", e);
+    }
+    return List.copyOf(findings);
+  }
+
+  private void scanFile(Path file, String name, List<Finding> findings) throws IOException {
+    String extension = extension(name);
+    if (SKIPPED_EXTENSIONS.contains(extension)) {
+      return;
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      if (ARCHIVE_EXTENSIONS.contains(extension)) {
+        scanArchive(name, in, 1, findings);
+      } else if (extension.equals("gz")) {
+        try (InputStream gzip = new GZIPInputStream(new NonClosing(in))) {
+          scanStream(name, gzip, findings);
+        }
+      } else {
+        scanStream(name, in, findings);
+      }
+    }
+  }
+
+  private void scanArchive(String name, InputStream in, int depth, List<Finding> findings)
+      throws IOException {
+    ZipInputStream zip = new ZipInputStream(new NonClosing(in));
+    ZipEntry entry;
+    while ((entry = zip.getNextEntry()) != null) {
+      if (entry.isDirectory()) {
+        continue;
+      }
+      String entryName = name + "!/" + entry.getName();
+      String extension = extension(entry.getName());
+      if (SKIPPED_EXTENSIONS.contains(extension)) {
+        continue;
+      }
+      if (ARCHIVE_EXTENSIONS.contains(extension) && depth < maxArchiveDepth) {
+        scanArchive(entryName, zip, depth + 1, findings);
+      } else if (extension.equals("gz")) {
+        try (InputStream gzip = new GZIPInputStream(new NonClosing(zip))) {
+          scanStream(entryName, gzip, findings);
+        }
+      } else {
+        scanStream(entryName, zip, findings);
+      }
+    }
+  }
+
+  private void scanStream(String name, InputStream in, List<Finding> findings) throws IOException {
+    int overlap = ScanRule.MAX_MATCH_LENGTH;
+    byte[] bytes = new byte[chunkSize];
+    char[] window = new char[overlap + chunkSize];
+    int windowLength = 0;
+    long windowStart = 0; // absolute offset of window[0]
+    long line = 1; // line number at window[0]
+    long lineStart = 0; // absolute offset of the start of that line
+    long reportedUpTo = 0; // matches starting before this were reported by an earlier window
+    boolean eof = false;
+    while (!eof) {
+      int read = in.readNBytes(bytes, 0, chunkSize);
+      eof = read < chunkSize;
+      for (int i = 0; i < read; i++) {
+        window[windowLength + i] = (char) (bytes[i] & 0xff);
+      }
+      windowLength += read;
+      long windowEnd = windowStart + windowLength;
+      long reportBefore = eof ? windowEnd : windowEnd - overlap;
+      String text = new String(window, 0, windowLength);
+      List<Pending> pending = new ArrayList<>();
+      for (ScanRule rule : rules) {
+        Matcher matcher =
+            rule.pattern().matcher(text).useTransparentBounds(true).useAnchoringBounds(false);
+        if (rule.anchors().isEmpty()) {
+          while (matcher.find()) {
+            consider(rule, matcher, windowStart, reportedUpTo, reportBefore, pending);
+          }
+          continue;
+        }
+        Set<Integer> seen = new HashSet<>();
+        for (String anchor : rule.anchors()) {
+          for (int pos = text.indexOf(anchor); pos >= 0; pos = text.indexOf(anchor, pos + 1)) {
+            int regionEnd = Math.min(text.length(), pos + ScanRule.MAX_MATCH_LENGTH);
+            if (rule.back() == 0) {
+              matcher.region(pos, regionEnd);
+              if (matcher.lookingAt() && seen.add(pos)) {
+                consider(rule, matcher, windowStart, reportedUpTo, reportBefore, pending);
+              }
+              continue;
+            }
+            matcher.region(Math.max(0, pos - rule.back()), regionEnd);
+            while (matcher.find() && matcher.start() <= pos) {
+              if (matcher.end() > pos && seen.add(matcher.start())) {
+                consider(rule, matcher, windowStart, reportedUpTo, reportBefore, pending);
+              }
+            }
+          }
+        }
+      }
+      pending.sort(Comparator.comparingLong(Pending::offset));
+      // lines in offset order, counting newlines incrementally through the window
+      int cursor = 0;
+      long currentLine = line;
+      long currentLineStart = lineStart;
+      for (Pending match : pending) {
+        int target = (int) (match.offset() - windowStart);
+        for (; cursor < target; cursor++) {
+          if (window[cursor] == '\n') {
+            currentLine++;
+            currentLineStart = windowStart + cursor + 1;
+          }
+        }
+        findings.add(
+            new Finding(
+                name,
+                currentLine,
+                match.offset() - currentLineStart + 1,
+                match.offset(),
+                match.ruleId(),
+                match.masked()));
+      }
+      reportedUpTo = reportBefore;
+      if (eof) {
+        break;
+      }
+      // slide: keep the last `overlap` characters, advancing line bookkeeping over the dropped part
+      int drop = windowLength - overlap;
+      for (int i = 0; i < drop; i++) {
+        if (window[i] == '\n') {
+          line++;
+          lineStart = windowStart + i + 1;
+        }
+      }
+      System.arraycopy(window, drop, window, 0, overlap);
+      windowStart += drop;
+      windowLength = overlap;
+    }
+  }
+
+  private static void consider(
+      ScanRule rule,
+      Matcher matcher,
+      long windowStart,
+      long reportedUpTo,
+      long reportBefore,
+      List<Pending> pending) {
+    long start = windowStart + matcher.start();
+    if (start >= reportedUpTo && start < reportBefore && rule.accepts(matcher)) {
+      pending.add(new Pending(start, rule.id(), Finding.mask(matcher.group())));
+    }
+  }
+
+  private record Pending(long offset, String ruleId, String masked) {}
+
+  private static String extension(String name) {
+    int slash = name.lastIndexOf('/');
+    int dot = name.lastIndexOf('.');
+    return dot > slash ? name.substring(dot + 1).toLowerCase(Locale.ROOT) : "";
+  }
+
+  /** Keeps a nested archive reader from closing the outer zip stream. */
+  private static final class NonClosing extends FilterInputStream {
+    NonClosing(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public void close() {
+      // the outer stream is owned by the caller
+    }
+  }
+
+  /**
+   * Builds a {@link SecretScanner}; starts from the built-in rules. Not thread-safe; {@link
+   * #build()} copies, so later changes do not affect a built scanner.
+   */
+  public static final class Builder {
+    private final List<ScanRule> rules = new ArrayList<>(ScanRule.defaults());
+    private int chunkSize = DEFAULT_CHUNK_SIZE;
+    private int maxArchiveDepth = 3;
+
+    private Builder() {}
+
+    /**
+     * Adds a rule.
+     *
+     * @param rule the rule
+     * @return this builder
+     * @throws NullPointerException if the rule is null
+     * @throws IllegalArgumentException if a rule with the same id is already present
+     */
+    public Builder addRule(ScanRule rule) {
+      Objects.requireNonNull(rule, "rule");
+      for (ScanRule existing : rules) {
+        if (existing.id().equals(rule.id())) {
+          throw new IllegalArgumentException(
+              "rule ids must be unique, but '" + rule.id() + "' was added twice");
+        }
+      }
+      rules.add(rule);
+      return this;
+    }
+
+    /**
+     * Removes a rule, e.g. one that reports a test fixture on purpose.
+     *
+     * @param ruleId the id of a present rule
+     * @return this builder
+     * @throws NullPointerException if the id is null
+     * @throws IllegalArgumentException if no rule has that id
+     */
+    public Builder disableRule(String ruleId) {
+      Objects.requireNonNull(ruleId, "ruleId");
+      if (!rules.removeIf(rule -> rule.id().equals(ruleId))) {
+        throw new IllegalArgumentException("no rule has the id '" + ruleId + "'");
+      }
+      return this;
+    }
+
+    /**
+     * Sets how deep archives inside archives are opened (default 3).
+     *
+     * @param depth at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if the depth is below 1
+     */
+    public Builder maxArchiveDepth(int depth) {
+      if (depth < 1) {
+        throw new IllegalArgumentException(
+            "max archive depth must be at least 1, but was " + depth);
+      }
+      this.maxArchiveDepth = depth;
+      return this;
+    }
+
+    /** Sets the chunk size; small values let tests cross chunk boundaries. */
+    Builder chunkSize(int size) {
+      if (size < ScanRule.MAX_MATCH_LENGTH) {
+        throw new IllegalArgumentException(
+            "chunk size must be at least " + ScanRule.MAX_MATCH_LENGTH + ", but was " + size);
+      }
+      this.chunkSize = size;
+      return this;
+    }
+
+    /**
+     * Builds the scanner.
+     *
+     * @return the scanner
+     * @throws IllegalStateException if no rule is left
+     */
+    public SecretScanner build() {
+      if (rules.isEmpty()) {
+        throw new IllegalStateException("a secret scanner needs at least one rule, but has none");
+      }
+      return new SecretScanner(rules, chunkSize, maxArchiveDepth);
+    }
+  }
+}

@@ -1,0 +1,321 @@
+package dev.guardrails.auth.scan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+final class SecretScannerTest {
+
+  // fake keys, assembled at run time so this source file does not itself look like a leak
+  static final String RANDOM = "Q8Zr3LwX0pVt6NcYf2HbKs9DmEa5Ju1GiTo7R4yWc";
+  static final String STRIPE_LIVE = "sk_" + "live_" + RANDOM;
+  static final String STRIPE_RESTRICTED = "rk_" + "live_" + RANDOM;
+  static final String STRIPE_PUBLISHABLE = "pk_" + "live_" + RANDOM;
+  static final String OPENAI = "sk-" + "proj-" + RANDOM + RANDOM;
+  static final String ANTHROPIC = "sk-" + "ant-api03-" + RANDOM + RANDOM + "AA";
+  static final String AWS = "AKIA" + "Q3ZR7LWX0PVT6NCY";
+  static final String GITHUB = "ghp_" + RANDOM.substring(0, 36);
+  static final String GOOGLE = "AIza" + "Sy" + RANDOM.substring(0, 33);
+  static final String SLACK = "xoxb-" + "1234567890-" + RANDOM;
+  static final String PRIVATE_KEY = "-----BEGIN " + "RSA PRIVATE KEY-----";
+  static final String DATABASE_URL = "postgres://app:" + "Zr3LwX0pVt6" + "@db.internal:5432/app";
+
+  @TempDir Path dir;
+
+  private final SecretScanner scanner = SecretScanner.withDefaults();
+
+  static String jwt(String payloadJson) {
+    Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+    return b64.encodeToString(
+            "{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8))
+        + "."
+        + b64.encodeToString(payloadJson.getBytes(StandardCharsets.UTF_8))
+        + "."
+        + "dGhpc2lzbm90YXJlYWxzaWduYXR1cmVfYnV0bG9uZ2Vub3VnaA";
+  }
+
+  @Test
+  void scan_everyProviderRule_findsItsKey() throws IOException {
+    Files.writeString(
+        dir.resolve(".env"),
+        String.join(
+            "\n",
+            "STRIPE=" + STRIPE_LIVE,
+            "STRIPE_RK=" + STRIPE_RESTRICTED,
+            "OPENAI=" + OPENAI,
+            "ANTHROPIC=" + ANTHROPIC,
+            "AWS=" + AWS,
+            "GH=" + GITHUB,
+            "GOOGLE=" + GOOGLE,
+            "SLACK=" + SLACK,
+            PRIVATE_KEY,
+            "DATABASE_URL=" + DATABASE_URL,
+            "SUPABASE_SECRET=sb_" + "secret_" + RANDOM));
+
+    List<Finding> findings = scanner.scan(dir);
+
+    assertThat(findings)
+        .extracting(Finding::ruleId)
+        .containsExactly(
+            "stripe-secret-key",
+            "stripe-restricted-key",
+            "openai-api-key",
+            "anthropic-api-key",
+            "aws-access-key-id",
+            "github-token",
+            "google-api-key",
+            "slack-token",
+            "private-key",
+            "database-url-with-password",
+            "supabase-secret-key");
+    assertThat(findings)
+        .extracting(Finding::line)
+        .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L);
+    assertThat(findings.get(0).file()).isEqualTo(".env");
+    assertThat(findings.get(0).column()).isEqualTo(8);
+    for (Finding finding : findings) {
+      assertThat(finding.toString())
+          .doesNotContain(RANDOM.substring(0, 12))
+          .doesNotContain("Zr3LwX0pVt6");
+    }
+  }
+
+  @Test
+  void scan_publishableKeysAndPlaceholders_ignored() throws IOException {
+    Files.writeString(
+        dir.resolve("config.js"),
+        "const stripe = Stripe('"
+            + STRIPE_PUBLISHABLE
+            + "');\n"
+            + "const db = 'postgres://user:password@localhost/app';\n"
+            + "const tmpl = 'postgres://user:${DB_PASSWORD}@db/app';\n"
+            + "const anon = '"
+            + jwt("{\"iss\":\"supabase\",\"role\":\"anon\",\"exp\":1999999999}")
+            + "';\n");
+
+    assertThat(scanner.scan(dir)).isEmpty();
+  }
+
+  @Test
+  void scan_supabaseServiceRoleJwt_reportedButAnonIgnored() throws IOException {
+    String serviceRole =
+        jwt(
+            "{\"iss\":\"supabase\",\"ref\":\"abcdefgh\",\"role\":\"service_role\",\"exp\":1999999999}");
+    String anon =
+        jwt("{\"iss\":\"supabase\",\"ref\":\"abcdefgh\",\"role\":\"anon\",\"exp\":1999999999}");
+    Files.writeString(
+        dir.resolve("bundle.js"),
+        "createClient(url,\"" + anon + "\");createClient(url,\"" + serviceRole + "\")");
+
+    List<Finding> findings = scanner.scan(dir);
+
+    assertThat(findings)
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.ruleId()).isEqualTo("supabase-service-role-key");
+              assertThat(f.column())
+                  .isEqualTo(
+                      1 + "createClient(url,\"".length() * 2 + anon.length() + "\");".length());
+            });
+  }
+
+  @Test
+  void scan_minifiedBundleWithOneHugeLine_findsKeyAtItsColumn() throws IOException {
+    Path bundle = dir.resolve("static/js/main.3f2a.js");
+    Files.createDirectories(bundle.getParent());
+    long written = 0;
+    try (OutputStream out = Files.newOutputStream(bundle)) {
+      byte[] filler = "var a=function(b){return b*2};".getBytes(StandardCharsets.US_ASCII);
+      while (written + filler.length <= 3_000_000) {
+        out.write(filler);
+        written += filler.length;
+      }
+      out.write(("const k=\"" + STRIPE_LIVE + "\";").getBytes(StandardCharsets.US_ASCII));
+      for (int i = 0; i < 10_000; i++) {
+        out.write(filler);
+      }
+    }
+
+    List<Finding> findings = scanner.scan(dir);
+    long prefix = written;
+
+    assertThat(findings)
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.file()).isEqualTo("static/js/main.3f2a.js");
+              assertThat(f.line()).isEqualTo(1);
+              assertThat(f.offset()).isEqualTo(prefix + "const k=\"".length());
+              assertThat(f.column()).isEqualTo(f.offset() + 1);
+            });
+  }
+
+  @Property(tries = 60)
+  void scan_keyAcrossChunkBoundaries_foundExactlyOnceAtTheRightPlace(
+      @ForAll @IntRange(min = 0, max = 12_000) int position,
+      @ForAll @IntRange(min = 0, max = 40) int newlines,
+      @ForAll @IntRange(min = 0, max = 3) int which) {
+    String[] keys = {
+      GITHUB,
+      DATABASE_URL,
+      STRIPE_LIVE,
+      jwt("{\"iss\":\"supabase\",\"role\":\"service_role\",\"exp\":1999999999}")
+    };
+    String[] rules = {
+      "github-token", "database-url-with-password", "stripe-secret-key", "supabase-service-role-key"
+    };
+    SecretScanner small = SecretScanner.builder().chunkSize(4096).build();
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < newlines; i++) {
+      text.append("line ").append(i).append('\n');
+    }
+    while (text.length() < position) {
+      text.append('.');
+    }
+    int offset = text.length();
+    int lineStart = text.lastIndexOf("\n") + 1;
+    text.append(' ').append(keys[which]).append(' ');
+    text.append(".".repeat(5000));
+
+    List<Finding> findings =
+        small.scan(
+            "mem.txt",
+            new ByteArrayInputStream(text.toString().getBytes(StandardCharsets.ISO_8859_1)));
+
+    assertThat(findings)
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.ruleId()).isEqualTo(rules[which]);
+              assertThat(f.offset()).isEqualTo(offset + 1);
+              assertThat(f.line()).isEqualTo(newlines + 1);
+              assertThat(f.column()).isEqualTo(offset + 1 - lineStart + 1);
+            });
+  }
+
+  @Test
+  void scan_jarWithNestedJar_findsKeysInEntriesAndSkipsMedia() throws IOException {
+    ByteArrayOutputStream nested = new ByteArrayOutputStream();
+    try (ZipOutputStream zip = new ZipOutputStream(nested)) {
+      zip.putNextEntry(new ZipEntry("config/keys.properties"));
+      zip.write(("aws=" + AWS + "\n").getBytes(StandardCharsets.US_ASCII));
+      zip.closeEntry();
+    }
+    Path jar = dir.resolve("app.jar");
+    try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(jar))) {
+      zip.putNextEntry(new ZipEntry("BOOT-INF/classes/application.properties"));
+      zip.write(
+          ("server.port=8080\nstripe.key=" + STRIPE_LIVE + "\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      zip.closeEntry();
+      zip.putNextEntry(new ZipEntry("BOOT-INF/lib/inner.jar"));
+      zip.write(nested.toByteArray());
+      zip.closeEntry();
+      zip.putNextEntry(new ZipEntry("static/logo.png"));
+      zip.write(("fake image " + GITHUB).getBytes(StandardCharsets.US_ASCII));
+      zip.closeEntry();
+    }
+
+    List<Finding> findings = scanner.scan(jar);
+
+    assertThat(findings)
+        .extracting(Finding::file, Finding::line, Finding::ruleId)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                jar + "!/BOOT-INF/classes/application.properties", 2L, "stripe-secret-key"),
+            org.assertj.core.groups.Tuple.tuple(
+                jar + "!/BOOT-INF/lib/inner.jar!/config/keys.properties", 1L, "aws-access-key-id"));
+  }
+
+  @Test
+  void scan_gzippedBundle_decompressedOnTheFly() throws IOException {
+    try (OutputStream out =
+        new java.util.zip.GZIPOutputStream(Files.newOutputStream(dir.resolve("main.js.gz")))) {
+      out.write(("x=1;\ny='" + OPENAI + "'").getBytes(StandardCharsets.US_ASCII));
+    }
+
+    assertThat(scanner.scan(dir))
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.ruleId()).isEqualTo("openai-api-key");
+              assertThat(f.line()).isEqualTo(2);
+            });
+  }
+
+  @Test
+  void scan_customRuleAndDisabledRule() throws IOException {
+    Files.writeString(dir.resolve("a.txt"), "acme_" + RANDOM + " " + AWS);
+    SecretScanner custom =
+        SecretScanner.builder()
+            .addRule(ScanRule.of("acme-key", "Acme key", "acme_[A-Za-z0-9]{20,60}"))
+            .disableRule("aws-access-key-id")
+            .build();
+
+    assertThat(custom.scan(dir)).extracting(Finding::ruleId).containsExactly("acme-key");
+  }
+
+  @Test
+  void builder_misuse_refused() {
+    assertThatThrownBy(() -> SecretScanner.builder().disableRule("nope"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("no rule has the id 'nope'");
+    assertThatThrownBy(() -> SecretScanner.builder().addRule(ScanRule.defaults().get(0)))
+        .hasMessageContaining("added twice");
+    assertThatThrownBy(() -> ScanRule.of("Bad Id", "x", "x"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> scanner.scan(dir.resolve("missing")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("must exist");
+  }
+
+  @Test
+  void main_findingsExitOneCleanExitZeroErrorExitTwo() throws IOException {
+    Path leaky = Files.createDirectories(dir.resolve("leaky"));
+    Path clean = Files.createDirectories(dir.resolve("clean"));
+    Files.writeString(leaky.resolve("app.js"), "x='" + STRIPE_LIVE + "'");
+    Files.writeString(clean.resolve("app.js"), "x=1");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
+    PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
+
+    assertThat(SecretScannerMain.run(new String[] {leaky.toString()}, outStream, errStream))
+        .isEqualTo(SecretScannerMain.FOUND);
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("app.js:1:4 stripe-secret-key sk_liv****")
+        .contains("1 secret found")
+        .doesNotContain(RANDOM);
+    assertThat(SecretScannerMain.run(new String[] {clean.toString()}, outStream, errStream))
+        .isEqualTo(SecretScannerMain.CLEAN);
+    assertThat(
+            SecretScannerMain.run(
+                new String[] {"--disable", "stripe-secret-key", leaky.toString()},
+                outStream,
+                errStream))
+        .isEqualTo(SecretScannerMain.CLEAN);
+    assertThat(SecretScannerMain.run(new String[] {}, outStream, errStream))
+        .isEqualTo(SecretScannerMain.ERROR);
+    assertThat(SecretScannerMain.run(new String[] {"--bogus"}, outStream, errStream))
+        .isEqualTo(SecretScannerMain.ERROR);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("usage:");
+  }
+}
