@@ -1,0 +1,131 @@
+package dev.guardrails.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The audit hash chain on every dialect; subclasses supply the database and how to tamper. */
+abstract class AuditLogContract {
+
+  final MutableClock clock = new MutableClock(Contexts.T0);
+  final dev.guardrails.core.InMemoryEventSink events = new dev.guardrails.core.InMemoryEventSink();
+  DataSource dataSource;
+  AuditedRepository<RepositoryContract.Note> notes;
+  AuditLog auditLog;
+
+  /** A new database with the library's migrations applied. */
+  abstract DataSource newDatabase();
+
+  abstract Dialect dialect();
+
+  /** Runs statements as someone who can bypass the append-only protection. */
+  abstract void tamper(String... statements) throws SQLException;
+
+  @BeforeEach
+  void setUp() {
+    dataSource = newDatabase();
+    TestDatabases.execute(dataSource, RepositoryContract.NOTES_DDL);
+    Database database = Database.builder(dataSource, dialect()).clock(clock).build();
+    notes = AuditedRepository.of(database, RepositoryContract.NOTES, RowScope.tenant());
+    auditLog = AuditLog.of(dataSource, clock, events);
+  }
+
+  void write(String tenant, int count) throws Exception {
+    for (int i = 0; i < count; i++) {
+      int n = i;
+      Contexts.as("writer", tenant, () -> notes.insert(RepositoryContract.note("n" + n)));
+    }
+  }
+
+  @Test
+  void sealPending_chainsEachTenantSeparatelyAndVerifies() throws Exception {
+    write("acme", 3);
+    write("evil", 2);
+
+    assertThat(auditLog.sealPending()).isEqualTo(5);
+    assertThat(auditLog.sealPending()).isZero();
+
+    assertThat(auditLog.sealedTenants()).containsExactly("acme", "evil");
+    ChainVerification acme = auditLog.verify("acme");
+    assertThat(acme.intact()).isTrue();
+    assertThat(acme.checkedRows()).isEqualTo(3);
+    assertThat(auditLog.verify("evil").checkedRows()).isEqualTo(2);
+    assertThat(auditLog.verify("nobody").checkedRows()).isZero();
+    assertThat(events.events()).isEmpty();
+  }
+
+  @Test
+  void sealPending_later_continuesTheChain() throws Exception {
+    write("acme", 2);
+    auditLog.sealPending();
+    write("acme", 2);
+
+    assertThat(auditLog.sealPending()).isEqualTo(2);
+
+    ChainVerification verification = auditLog.verify("acme");
+    assertThat(verification.intact()).isTrue();
+    assertThat(verification.checkedRows()).isEqualTo(4);
+  }
+
+  @Test
+  void verify_alteredAuditRow_reportsTheFirstBrokenLink() throws Exception {
+    write("acme", 4);
+    auditLog.sealPending();
+    long second = secondSeq("acme");
+
+    tamper("UPDATE guardrails_audit SET actor_id = 'innocent' WHERE seq = " + second);
+
+    ChainVerification verification = auditLog.verify("acme");
+    assertThat(verification.intact()).isFalse();
+    ChainVerification.BrokenLink link = verification.firstBreak().orElseThrow();
+    assertThat(link.chainIndex()).isEqualTo(2);
+    assertThat(link.auditSeq()).isEqualTo(second);
+    assertThat(link.reason()).contains("hash mismatch");
+    assertThat(verification.checkedRows()).isEqualTo(1);
+    assertThat(events.events(dev.guardrails.core.FailureEvent.class))
+        .singleElement()
+        .satisfies(e -> assertThat(e.errorCode()).isEqualTo("audit_chain_broken"));
+  }
+
+  @Test
+  void verify_removedAuditRowOrSeal_isReported() throws Exception {
+    write("acme", 3);
+    auditLog.sealPending();
+    long second = secondSeq("acme");
+
+    tamper("DELETE FROM guardrails_audit_seal WHERE audit_seq = " + second);
+
+    assertThat(auditLog.verify("acme").firstBreak().orElseThrow().reason())
+        .contains("link 2 is missing");
+  }
+
+  @Test
+  void verify_auditRowMovedToAnotherTenant_isReported() throws Exception {
+    write("acme", 2);
+    auditLog.sealPending();
+    long second = secondSeq("acme");
+
+    tamper("UPDATE guardrails_audit SET tenant_id = 'evil' WHERE seq = " + second);
+
+    assertThat(auditLog.verify("acme").firstBreak().orElseThrow().reason())
+        .contains("moved to tenant 'evil'");
+  }
+
+  long secondSeq(String tenant) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement();
+        var rs =
+            s.executeQuery(
+                "SELECT audit_seq FROM guardrails_audit_seal WHERE tenant_id = '"
+                    + tenant
+                    + "' AND chain_index = 2")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+}

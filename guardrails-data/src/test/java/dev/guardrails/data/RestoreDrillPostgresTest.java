@@ -1,0 +1,84 @@
+package dev.guardrails.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+final class RestoreDrillPostgresTest {
+
+  private static final String[] SCHEMA = {
+    RepositoryContract.NOTES_DDL,
+    "CREATE TABLE comments (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+        + " note_id uuid NOT NULL REFERENCES notes (id), body jsonb NOT NULL,"
+        + " posted_at timestamptz NOT NULL, amount numeric(12, 2))",
+    "CREATE INDEX comments_note ON comments (note_id)"
+  };
+
+  private DataSource source;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    source = TestDatabases.newPostgresWithLibrary("drillsrc");
+    TestDatabases.execute(source, SCHEMA);
+    Database database = Database.builder(source, Dialect.postgresql()).build();
+    AuditedRepository<RepositoryContract.Note> notes =
+        AuditedRepository.of(database, RepositoryContract.NOTES, RowScope.tenant());
+    for (int i = 0; i < 5; i++) {
+      RepositoryContract.Note note =
+          Contexts.as("alice", "acme", () -> notes.insert(RepositoryContract.note("n")));
+      TestDatabases.execute(
+          source,
+          "INSERT INTO comments (note_id, body, posted_at, amount) VALUES ('"
+              + note.id()
+              + "', '{\"text\": \"hi\", \"n\": "
+              + i
+              + "}', now(), 10.50)");
+    }
+  }
+
+  private static void prepare(DataSource scratch) {
+    Migrations.builder(scratch, Dialect.postgresql()).build().migrate();
+    TestDatabases.execute(scratch, SCHEMA);
+  }
+
+  @Test
+  void run_withForeignKeysIdentityJsonAndTimestamps_restoresFaithfully() {
+    DrillReport report =
+        RestoreDrill.builder(source, TestDatabases.newPostgres("drillscratch"))
+            .prepareScratch(RestoreDrillPostgresTest::prepare)
+            .build()
+            .run();
+
+    assertThat(report.succeeded()).as(report.summary()).isTrue();
+    assertThat(report.tables())
+        .extracting(DrillReport.TableResult::table)
+        .containsSubsequence("notes", "comments");
+    assertThat(report.restoredRows()).isEqualTo(5 + 5 + 5);
+  }
+
+  @Test
+  void run_restoreThatAltersData_isReportedAsAMismatch() {
+    DrillReport report =
+        RestoreDrill.builder(source, TestDatabases.newPostgres("drillbad"))
+            .prepareScratch(
+                scratch -> {
+                  prepare(scratch);
+                  TestDatabases.execute(
+                      scratch,
+                      "CREATE FUNCTION shout() RETURNS trigger LANGUAGE plpgsql AS"
+                          + " $$ BEGIN NEW.title := upper(NEW.title); RETURN NEW; END $$",
+                      "CREATE TRIGGER shout BEFORE INSERT ON notes FOR EACH ROW EXECUTE FUNCTION shout()");
+                })
+            .build()
+            .run();
+
+    assertThat(report.succeeded()).isFalse();
+    assertThat(report.tables())
+        .filteredOn(t -> !t.matches())
+        .extracting(DrillReport.TableResult::table)
+        .containsExactly("notes");
+    assertThat(report.summary()).contains("mismatches in [notes]");
+  }
+}

@@ -1,0 +1,1 @@
+CREATE TABLE event_log (message varchar(100));
