@@ -1,0 +1,458 @@
+package dev.guardrails.cost;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.guardrails.core.Actor;
+import dev.guardrails.core.BudgetCrossedEvent;
+import dev.guardrails.core.BudgetExceeded;
+import dev.guardrails.core.FailureEvent;
+import dev.guardrails.core.InMemoryEventSink;
+import dev.guardrails.core.Money;
+import dev.guardrails.core.UpstreamUnavailable;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Currency;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+final class PostgresBudgetStoreTest {
+
+  static final Currency USD = Currency.getInstance("USD");
+  static final Actor ALICE = Actor.person("alice", "acme");
+  static final Actor BOB = Actor.person("bob", "acme");
+
+  static TestPostgres pg;
+
+  final MutableClock clock = MutableClock.at("2026-11-22T10:00:00Z");
+  final InMemoryEventSink events = new InMemoryEventSink();
+
+  @BeforeAll
+  static void startPostgres() throws Exception {
+    pg = TestPostgres.start();
+    PostgresBudgetStore.create(pg.newInstance(1)).createSchema();
+  }
+
+  @AfterAll
+  static void stopPostgres() throws Exception {
+    pg.close();
+  }
+
+  @BeforeEach
+  void cleanTables() throws Exception {
+    pg.truncate("gr_budget_usage", "gr_budget_reservation");
+  }
+
+  static Money usd(String amount) {
+    return Money.of(amount, USD);
+  }
+
+  static Budget budget(String name, BudgetScope scope, long limitMicros) {
+    return Budget.builder(name)
+        .scope(scope)
+        .limit(Money.ofMicros(limitMicros, USD))
+        .period(BudgetPeriod.day(ZoneOffset.UTC))
+        .build();
+  }
+
+  BudgetGuard instance(DataSource ds, MutableClock instanceClock, Budget... budgets) {
+    BudgetGuard.Builder b =
+        BudgetGuard.builder(PostgresBudgetStore.create(ds))
+            .clock(instanceClock)
+            .events(events)
+            .reservationTimeout(Duration.ofMinutes(2));
+    for (Budget budget : budgets) {
+      b.budget(budget);
+    }
+    return b.build();
+  }
+
+  @Test
+  void reserveSettleRefuse_likeTheInMemoryStore() {
+    BudgetGuard guard =
+        instance(pg.newInstance(2), clock, budget("user", BudgetScope.ACTOR, 1_000_000));
+    assertThat(guard.reserve("c1", ALICE, "chat", usd("0.70"))).isTrue();
+    assertThat(guard.settle("c1", usd("0.60"))).isTrue();
+
+    assertThatThrownBy(() -> guard.reserve("c2", ALICE, "chat", usd("0.41")))
+        .isInstanceOfSatisfying(
+            BudgetExceeded.class,
+            e -> {
+              assertThat(e.budgetName()).isEqualTo("user/actor:acme/alice");
+              assertThat(e.spent()).isEqualTo(usd("0.60"));
+              assertThat(e.limit()).isEqualTo(usd("1.00"));
+              assertThat(e.resetsAt()).isEqualTo(Instant.parse("2026-11-23T00:00:00Z"));
+            });
+    assertThat(guard.reserve("c3", ALICE, "chat", usd("0.40"))).isTrue();
+    assertThat(guard.status(ALICE, "chat").get(0).reserved()).isEqualTo(usd("0.40"));
+  }
+
+  @Test
+  void reserve_isAtomicAcrossScopes() {
+    BudgetGuard guard =
+        instance(
+            pg.newInstance(2),
+            clock,
+            budget("user", BudgetScope.ACTOR, 1_000_000),
+            budget("tenant", BudgetScope.TENANT, 1_500_000));
+    guard.reserve("c1", BOB, "chat", usd("1.00"));
+
+    assertThatThrownBy(() -> guard.reserve("c2", ALICE, "chat", usd("0.60")))
+        .isInstanceOfSatisfying(
+            BudgetExceeded.class, e -> assertThat(e.budgetName()).isEqualTo("tenant/tenant:acme"));
+
+    assertThat(guard.status(ALICE, "chat").get(0).reserved().micros()).isZero();
+    assertThat(guard.status(ALICE, "chat").get(1).reserved()).isEqualTo(usd("1.00"));
+  }
+
+  @Test
+  void settle_isIdempotent_evenConcurrently() throws Exception {
+    BudgetGuard guard =
+        instance(pg.newInstance(8), clock, budget("user", BudgetScope.ACTOR, 1_000_000));
+    guard.reserve("c1", ALICE, "chat", usd("0.50"));
+    AtomicInteger settled = new AtomicInteger();
+    CountDownLatch start = new CountDownLatch(1);
+    List<Thread> threads = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  start.await();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+                if (guard.settle("c1", usd("0.30"))) {
+                  settled.incrementAndGet();
+                }
+              });
+      threads.add(t);
+      t.start();
+    }
+    start.countDown();
+    for (Thread t : threads) {
+      t.join();
+    }
+    assertThat(settled).hasValue(1);
+    BudgetStatus status = guard.status(ALICE, "chat").get(0);
+    assertThat(status.spent()).isEqualTo(usd("0.30"));
+    assertThat(status.reserved().micros()).isZero();
+  }
+
+  @Test
+  void totals_surviveARestart() {
+    BudgetGuard before =
+        instance(pg.newInstance(1), clock, budget("user", BudgetScope.ACTOR, 1_000_000));
+    before.reserve("c1", ALICE, "chat", usd("0.90"));
+    before.settle("c1", usd("0.90"));
+
+    BudgetGuard after =
+        instance(pg.newInstance(1), clock, budget("user", BudgetScope.ACTOR, 1_000_000));
+    assertThat(after.status(ALICE, "chat").get(0).spent()).isEqualTo(usd("0.90"));
+    assertThatThrownBy(() -> after.reserve("c2", ALICE, "chat", usd("0.20")))
+        .isInstanceOf(BudgetExceeded.class);
+  }
+
+  @Test
+  void eightThreadsTimesTwoInstances_neverOverspendByOneMicro() throws Exception {
+    Budget[] budgets = {
+      budget("user", BudgetScope.ACTOR, 400_000),
+      budget("tenant", BudgetScope.TENANT, 2_000_000),
+      budget("global", BudgetScope.GLOBAL, 3_000_000)
+    };
+    BudgetGuard[] instances = {
+      instance(pg.newInstance(8), clock, budgets), instance(pg.newInstance(8), clock, budgets)
+    };
+    Actor[] actors = new Actor[8];
+    for (int i = 0; i < actors.length; i++) {
+      actors[i] = Actor.person("u" + i, i < 4 ? "t-a" : "t-b");
+    }
+    AtomicLong settledTotal = new AtomicLong();
+    AtomicLong granted = new AtomicLong();
+    AtomicLong refused = new AtomicLong();
+    CountDownLatch start = new CountDownLatch(1);
+    List<Thread> threads = new ArrayList<>();
+    List<Throwable> errors = new ArrayList<>();
+    for (int inst = 0; inst < 2; inst++) {
+      for (int t = 0; t < 8; t++) {
+        BudgetGuard guard = instances[inst];
+        Actor actor = actors[t];
+        String prefix = "i" + inst + "t" + t + "-";
+        SplittableRandom random = new SplittableRandom(inst * 100L + t);
+        Thread thread =
+            new Thread(
+                () -> {
+                  try {
+                    start.await();
+                    for (int i = 0; i < 60; i++) {
+                      long estimate = 1 + random.nextLong(60_000);
+                      String callId = prefix + i;
+                      try {
+                        guard.reserve(callId, actor, "chat", Money.ofMicros(estimate, USD));
+                      } catch (BudgetExceeded e) {
+                        refused.incrementAndGet();
+                        continue;
+                      }
+                      granted.incrementAndGet();
+                      long actual = estimate - random.nextLong(estimate / 4 + 1);
+                      if (guard.settle(callId, Money.ofMicros(actual, USD))) {
+                        settledTotal.addAndGet(actual);
+                      }
+                    }
+                  } catch (Throwable e) {
+                    synchronized (errors) {
+                      errors.add(e);
+                    }
+                  }
+                });
+        threads.add(thread);
+        thread.start();
+      }
+    }
+    start.countDown();
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    assertThat(errors).isEmpty();
+    assertThat(granted.get()).isPositive();
+    assertThat(refused.get()).isPositive();
+
+    long global = instances[0].status(actors[0], "chat").get(2).spent().micros();
+    assertThat(global).isEqualTo(settledTotal.get()).isLessThanOrEqualTo(3_000_000);
+    long tenantA = instances[1].status(actors[0], "chat").get(1).spent().micros();
+    long tenantB = instances[1].status(actors[4], "chat").get(1).spent().micros();
+    assertThat(tenantA).isLessThanOrEqualTo(2_000_000);
+    assertThat(tenantB).isLessThanOrEqualTo(2_000_000);
+    assertThat(tenantA + tenantB).isEqualTo(global);
+    long users = 0;
+    for (Actor actor : actors) {
+      BudgetStatus user = instances[0].status(actor, "chat").get(0);
+      assertThat(user.spent().micros()).isLessThanOrEqualTo(400_000);
+      assertThat(user.reserved().micros()).isZero();
+      users += user.spent().micros();
+    }
+    assertThat(users).isEqualTo(global);
+  }
+
+  @Test
+  void instanceKilledMidCall_reservationExpiresAndBudgetRecovers() {
+    MutableClock clockA = MutableClock.at("2026-11-22T10:00:00Z");
+    MutableClock clockB = MutableClock.at("2026-11-22T10:00:00Z");
+    BudgetGuard a =
+        instance(pg.newInstance(1), clockA, budget("all", BudgetScope.GLOBAL, 1_000_000));
+    BudgetGuard b =
+        instance(pg.newInstance(1), clockB, budget("all", BudgetScope.GLOBAL, 1_000_000));
+    a.reserve("in-flight-on-a", ALICE, "chat", usd("0.80"));
+    // instance a dies here: it never settles
+
+    assertThatThrownBy(() -> b.reserve("b1", BOB, "chat", usd("0.50")))
+        .isInstanceOf(BudgetExceeded.class);
+    clockB.advance(Duration.ofMinutes(1));
+    assertThat(b.expireReservations()).isZero();
+
+    clockB.advance(Duration.ofMinutes(2));
+    assertThat(b.reserve("b2", BOB, "chat", usd("1.00"))).isTrue(); // lazily expired
+    assertThat(b.status(BOB, "chat").get(0).reserved()).isEqualTo(usd("1.00"));
+  }
+
+  @Test
+  void settle_afterExpiry_recordsCostOnce() {
+    BudgetGuard guard =
+        instance(pg.newInstance(1), clock, budget("user", BudgetScope.ACTOR, 1_000_000));
+    guard.reserve("slow", ALICE, "chat", usd("0.50"));
+    clock.advance(Duration.ofMinutes(3));
+    assertThat(guard.expireReservations()).isEqualTo(1);
+    assertThat(guard.status(ALICE, "chat").get(0).reserved().micros()).isZero();
+
+    assertThat(guard.settle("slow", usd("0.45"))).isTrue();
+    assertThat(guard.settle("slow", usd("0.45"))).isFalse();
+    BudgetStatus status = guard.status(ALICE, "chat").get(0);
+    assertThat(status.spent()).isEqualTo(usd("0.45"));
+    assertThat(status.reserved().micros()).isZero();
+  }
+
+  @Test
+  void thresholds_areRaisedExactlyOnceUnderConcurrentSettles() throws Exception {
+    Budget team =
+        Budget.builder("team")
+            .scope(BudgetScope.TENANT)
+            .limit(Money.ofMicros(1_000_000, USD))
+            .period(BudgetPeriod.day(ZoneOffset.UTC))
+            .alertAtPercent(50, 80, 100)
+            .build();
+    BudgetGuard[] instances = {
+      instance(pg.newInstance(4), clock, team), instance(pg.newInstance(4), clock, team)
+    };
+    CountDownLatch start = new CountDownLatch(1);
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 8; t++) {
+      BudgetGuard guard = instances[t % 2];
+      int index = t;
+      Thread thread =
+          new Thread(
+              () -> {
+                try {
+                  start.await();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  return;
+                }
+                for (int i = 0; i < 20; i++) {
+                  String id = index + "-" + i;
+                  try {
+                    guard.reserve(id, ALICE, "chat", Money.ofMicros(10_000, USD));
+                  } catch (BudgetExceeded e) {
+                    return;
+                  }
+                  guard.settle(id, Money.ofMicros(10_000, USD));
+                }
+              });
+      threads.add(thread);
+      thread.start();
+    }
+    start.countDown();
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    assertThat(events.events(BudgetCrossedEvent.class))
+        .extracting(BudgetCrossedEvent::thresholdPercent)
+        .containsExactlyInAnyOrder(50, 80, 100);
+  }
+
+  @Test
+  void duplicateCallId_isRejectedWithoutChange() {
+    BudgetGuard guard =
+        instance(pg.newInstance(1), clock, budget("user", BudgetScope.ACTOR, 1_000_000));
+    guard.reserve("c1", ALICE, "chat", usd("0.10"));
+    assertThatThrownBy(() -> guard.reserve("c1", ALICE, "chat", usd("0.10")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("already reserved");
+    assertThat(guard.status(ALICE, "chat").get(0).reserved()).isEqualTo(usd("0.10"));
+  }
+
+  @Test
+  void rollingWindow_countsOnlyRecentSpend_acrossInstances() {
+    Budget hourly =
+        Budget.builder("hourly")
+            .scope(BudgetScope.ACTOR)
+            .limit(usd("1.00"))
+            .period(BudgetPeriod.rolling(Duration.ofHours(1)))
+            .alertAtPercent(100)
+            .build();
+    Budget daily = budget("daily", BudgetScope.TENANT, 10_000_000);
+    BudgetGuard a = instance(pg.newInstance(2), clock, hourly, daily);
+    BudgetGuard b = instance(pg.newInstance(2), clock, hourly, daily);
+    a.reserve("r1", ALICE, "chat", usd("0.60"));
+    a.settle("r1", usd("0.60"));
+    clock.advance(Duration.ofMinutes(30));
+    b.reserve("r2", ALICE, "chat", usd("0.40"));
+    b.settle("r2", usd("0.40"));
+    assertThat(events.events(BudgetCrossedEvent.class))
+        .singleElement()
+        .satisfies(e -> assertThat(e.thresholdPercent()).isEqualTo(100));
+
+    assertThatThrownBy(() -> a.reserve("r3", ALICE, "chat", usd("0.01")))
+        .isInstanceOfSatisfying(
+            BudgetExceeded.class,
+            e -> {
+              assertThat(e.budgetName()).isEqualTo("hourly/actor:acme/alice");
+              assertThat(e.spent()).isEqualTo(usd("1.00"));
+            });
+    assertThat(a.status(ALICE, "chat").get(1).reserved().micros()).isZero();
+    assertThat(b.status(BOB, "chat").get(0).spent().micros()).isZero();
+
+    clock.advance(Duration.ofMinutes(29));
+    assertThatThrownBy(() -> b.reserve("r4", ALICE, "chat", usd("0.01")))
+        .isInstanceOf(BudgetExceeded.class);
+
+    clock.advance(Duration.ofMinutes(2)); // the first 0.60 left the window
+    assertThat(b.reserve("r5", ALICE, "chat", usd("0.60"))).isTrue();
+    assertThat(a.status(ALICE, "chat").get(0).spent()).isEqualTo(usd("0.40"));
+    assertThat(a.status(ALICE, "chat").get(0).reserved()).isEqualTo(usd("0.60"));
+    assertThatThrownBy(() -> a.reserve("r6", ALICE, "chat", usd("0.01")))
+        .isInstanceOf(BudgetExceeded.class);
+
+    clock.advance(Duration.ofMinutes(3));
+    assertThat(a.expireReservations()).isEqualTo(1);
+    assertThat(a.status(ALICE, "chat").get(0).reserved().micros()).isZero();
+  }
+
+  @Test
+  void rollingWindow_underConcurrency_neverOverspends() throws Exception {
+    Budget hourly =
+        Budget.builder("hourly")
+            .limit(Money.ofMicros(500_000, USD))
+            .period(BudgetPeriod.rolling(Duration.ofHours(1)))
+            .build();
+    BudgetGuard[] instances = {
+      instance(pg.newInstance(4), clock, hourly), instance(pg.newInstance(4), clock, hourly)
+    };
+    AtomicLong settled = new AtomicLong();
+    CountDownLatch start = new CountDownLatch(1);
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 8; t++) {
+      BudgetGuard guard = instances[t % 2];
+      int index = t;
+      Thread thread =
+          new Thread(
+              () -> {
+                try {
+                  start.await();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  return;
+                }
+                for (int i = 0; i < 40; i++) {
+                  String id = "w" + index + "-" + i;
+                  try {
+                    guard.reserve(id, ALICE, "chat", Money.ofMicros(7_000, USD));
+                  } catch (BudgetExceeded e) {
+                    continue;
+                  }
+                  if (guard.settle(id, Money.ofMicros(7_000, USD))) {
+                    settled.addAndGet(7_000);
+                  }
+                }
+              });
+      threads.add(thread);
+      thread.start();
+    }
+    start.countDown();
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    BudgetStatus status = instances[0].status(ALICE, "chat").get(0);
+    assertThat(status.spent().micros()).isEqualTo(settled.get()).isLessThanOrEqualTo(500_000);
+    assertThat(settled.get()).isEqualTo(500_000 / 7_000 * 7_000);
+  }
+
+  @Test
+  void createSchema_isIdempotentAndItsSqlIsPublished() {
+    PostgresBudgetStore store = PostgresBudgetStore.create(pg.newInstance(1));
+    store.createSchema();
+    store.createSchema();
+    assertThat(PostgresBudgetStore.schemaSql())
+        .contains("gr_budget_usage", "gr_budget_reservation");
+  }
+
+  @Test
+  void databaseDown_failsClosed() {
+    PGSimpleDataSource nowhere = new PGSimpleDataSource();
+    nowhere.setURL("jdbc:postgresql://127.0.0.1:1/none?connectTimeout=1");
+    BudgetGuard guard = instance(nowhere, clock, budget("user", BudgetScope.ACTOR, 1_000_000));
+    assertThatThrownBy(() -> guard.reserve("c1", ALICE, "chat", usd("0.10")))
+        .isInstanceOf(UpstreamUnavailable.class);
+    assertThat(events.events(FailureEvent.class)).isNotEmpty();
+  }
+}
