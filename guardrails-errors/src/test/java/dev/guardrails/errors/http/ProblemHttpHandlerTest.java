@@ -1,0 +1,195 @@
+package dev.guardrails.errors.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import dev.guardrails.core.NotFound;
+import dev.guardrails.core.RateLimited;
+import dev.guardrails.errors.ErrorBoundary;
+import dev.guardrails.errors.LogCapture;
+import dev.guardrails.errors.Problem;
+import dev.guardrails.errors.alerts.AlertPipeline;
+import dev.guardrails.errors.alerts.AlertSinks;
+import dev.guardrails.errors.alerts.InMemoryAlertSink;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
+
+final class ProblemHttpHandlerTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final InMemoryAlertSink alertSink = AlertSinks.inMemory();
+  private final ErrorBoundary boundary =
+      ErrorBoundary.builder()
+          .random(new Random(1))
+          .alerts(AlertPipeline.builder().sink(alertSink).build())
+          .build();
+  private final HttpClient client = HttpClient.newHttpClient();
+  private HttpServer server;
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.stop(0);
+    }
+  }
+
+  private URI serve(HttpHandler handler) throws IOException {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        "/", ProblemHttpHandler.builder(boundary).random(new Random(2)).wrap(handler));
+    server.start();
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  private HttpResponse<String> get(URI base, String path, String correlationId) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10));
+    if (correlationId != null) {
+      request.header("X-Correlation-Id", correlationId);
+    }
+    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void handle_success_passesThroughWithCorrelationHeader() throws Exception {
+    URI base =
+        serve(
+            exchange -> {
+              byte[] body =
+                  String.valueOf(
+                          exchange.getAttribute(ProblemHttpHandler.CORRELATION_ATTRIBUTE)
+                              + "|"
+                              + MDC.get("correlation_id"))
+                      .getBytes(StandardCharsets.UTF_8);
+              exchange.sendResponseHeaders(200, body.length);
+              try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+              }
+            });
+    HttpResponse<String> response = get(base, "/ok", "client-corr-0001");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo("client-corr-0001|client-corr-0001");
+    assertThat(response.headers().firstValue("X-Correlation-Id")).contains("client-corr-0001");
+  }
+
+  @Test
+  void handle_bug_returnsProblemJsonWithSameCorrelationInLogAlertAndBody() throws Exception {
+    URI base =
+        serve(
+            exchange -> {
+              throw new IllegalStateException("db password=hunter2 at /etc/app.conf");
+            });
+    HttpResponse<String> response;
+    try (LogCapture log = LogCapture.of(ErrorBoundary.class)) {
+      response = get(base, "/orders/7", "client-corr-0002");
+      assertThat(log.events()).hasSize(1);
+      ILoggingEvent event = log.events().get(0);
+      assertThat(event.getMDCPropertyMap()).containsEntry("correlation_id", "client-corr-0002");
+    }
+    assertThat(response.statusCode()).isEqualTo(500);
+    assertThat(response.headers().firstValue("Content-Type")).contains(Problem.MEDIA_TYPE);
+    assertThat(response.headers().firstValue("Cache-Control")).contains("no-store");
+    assertThat(response.body()).doesNotContain("hunter2", "/etc", "IllegalState");
+    JsonNode problem = JSON.readTree(response.body());
+    assertThat(problem.get("status").asInt()).isEqualTo(500);
+    assertThat(problem.get("correlationId").asText()).isEqualTo("client-corr-0002");
+    assertThat(problem.get("instance").asText()).isEqualTo("/orders/7");
+    String incident = problem.get("incidentId").asText();
+    assertThat(alertSink.alerts())
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.correlationId()).isEqualTo("client-corr-0002");
+              assertThat(a.incidentId()).isEqualTo(incident);
+            });
+  }
+
+  @Test
+  void handle_invalidCorrelationHeader_replacedByNewId() throws Exception {
+    URI base =
+        serve(
+            exchange -> {
+              throw new NotFound("order", "1");
+            });
+    HttpResponse<String> response = get(base, "/x", "bad id with spaces");
+    String id = response.headers().firstValue("X-Correlation-Id").orElseThrow();
+    assertThat(id).isNotEqualTo("bad id with spaces");
+    assertThat(JSON.readTree(response.body()).get("correlationId").asText()).isEqualTo(id);
+    assertThat(response.statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void handle_rateLimited_setsRetryAfter() throws Exception {
+    URI base =
+        serve(
+            exchange -> {
+              throw new RateLimited("api", Duration.ofSeconds(30));
+            });
+    HttpResponse<String> response = get(base, "/x", null);
+    assertThat(response.statusCode()).isEqualTo(429);
+    assertThat(response.headers().firstValue("Retry-After")).contains("30");
+  }
+
+  @Test
+  void handle_headRequest_problemWithoutBody() throws Exception {
+    URI base =
+        serve(
+            exchange -> {
+              throw new NotFound("order", "1");
+            });
+    HttpResponse<String> response =
+        client.send(
+            HttpRequest.newBuilder(base.resolve("/x"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(response.body()).isEmpty();
+  }
+
+  @Test
+  void handle_failureAfterHeadersSent_loggedOnceAndExchangeClosed() throws Exception {
+    URI base =
+        serve(
+            exchange -> {
+              exchange.sendResponseHeaders(200, 0);
+              exchange.getResponseBody().write("partial".getBytes(StandardCharsets.UTF_8));
+              throw new IllegalStateException("mid-stream");
+            });
+    try (LogCapture log = LogCapture.of(ErrorBoundary.class)) {
+      HttpResponse<String> response = get(base, "/x", null);
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(log.events()).hasSize(1);
+    }
+    assertThat(alertSink.alerts()).hasSize(1);
+  }
+
+  @Test
+  void handle_pathWithTokenLikeSegment_notEchoedAsInstance() throws Exception {
+    URI base =
+        serve(
+            exchange -> {
+              throw new NotFound("reset", "1");
+            });
+    HttpResponse<String> response =
+        get(base, "/reset/eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.sig", null);
+    assertThat(JSON.readTree(response.body()).has("instance")).isFalse();
+  }
+}
