@@ -1,0 +1,76 @@
+package dev.guardrails.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+final class GuardrailsPostgresTest {
+
+  @RegisterExtension
+  static final GuardrailsPostgres PG =
+      GuardrailsPostgres.builder()
+          .userMigrations("classpath:db/testkit")
+          .applicationRole("testkit_app")
+          .build();
+
+  @Test
+  void dataSourceParameter_connectsAsAnUnprivilegedApplicationRole(DataSource app)
+      throws SQLException {
+    try (Connection connection = app.getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet row =
+            statement.executeQuery(
+                "SELECT current_user, r.rolsuper, r.rolbypassrls FROM pg_roles r"
+                    + " WHERE r.rolname = current_user")) {
+      assertThat(row.next()).isTrue();
+      assertThat(row.getString(1)).isEqualTo("testkit_app");
+      assertThat(row.getBoolean(2)).as("superuser").isFalse();
+      assertThat(row.getBoolean(3)).as("bypassrls").isFalse();
+    }
+  }
+
+  @Test
+  void migrations_libraryAndUserTablesExist_andTheAuditLogIsAppendOnlyForTheApp()
+      throws SQLException {
+    try (Connection connection = PG.applicationDataSource().getConnection();
+        Statement statement = connection.createStatement()) {
+      statement.execute("INSERT INTO notes (id, tenant_id, body) VALUES (1, 't1', 'hello')");
+      try (ResultSet rows = statement.executeQuery("SELECT count(*) FROM guardrails_audit")) {
+        assertThat(rows.next()).isTrue();
+      }
+      assertThatThrownBy(() -> statement.execute("DELETE FROM guardrails_audit"))
+          .isInstanceOf(SQLException.class)
+          .hasMessageContaining("permission denied");
+      assertThatThrownBy(() -> statement.execute("DROP TABLE notes"))
+          .isInstanceOf(SQLException.class)
+          .hasMessageContaining("must be owner");
+    }
+  }
+
+  @Test
+  void ownerDataSource_isADifferentRoleThanTheApplication() throws SQLException {
+    try (Connection connection = PG.ownerDataSource().getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet row = statement.executeQuery("SELECT current_user")) {
+      assertThat(row.next()).isTrue();
+      assertThat(row.getString(1)).isNotEqualTo("testkit_app");
+    }
+  }
+
+  @Test
+  void builder_badOrRepeatedRole_isRefused() {
+    assertThatThrownBy(() -> GuardrailsPostgres.builder().applicationRole("App; DROP"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("lower-case identifier");
+    assertThatThrownBy(() -> GuardrailsPostgres.builder().applicationRole("a").applicationRole("b"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("application role was already set to 'a'");
+  }
+}
