@@ -457,6 +457,8 @@ public final class JwtVerifier {
           return;
         }
       } catch (JOSEException | IllegalStateException e) {
+        // guardrails:allow-swallow: one unusable candidate key; the token is still rejected below
+        // as BAD_SIGNATURE (logged and published) unless another candidate verifies it
         LOG.debug("signature check with key '{}' failed", candidate.getKeyID(), e);
       }
     }

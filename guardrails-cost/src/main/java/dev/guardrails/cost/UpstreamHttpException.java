@@ -89,6 +89,8 @@ public final class UpstreamHttpException extends RuntimeException {
       Duration wait = Duration.between(clock.instant(), at);
       return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
     } catch (DateTimeParseException e) {
+      // guardrails:allow-swallow: a malformed Retry-After is ignored as documented; the retry
+      // policy's own backoff applies instead
       return Optional.empty();
     }
   }
