@@ -1,0 +1,5 @@
+CREATE TABLE memos (
+  id uuid PRIMARY KEY,
+  tenant_id varchar(256) NOT NULL,
+  title text NOT NULL
+);
