@@ -98,6 +98,7 @@ public final class Guard {
   private final Map<String, Rule> rules;
   private final Map<String, Map<String, Integer>> effectiveGrants;
   private final EventSink eventSink;
+  private final boolean silent;
   private final boolean publishAllows;
   private final Clock clock;
   private final @Nullable RandomGenerator random;
@@ -107,6 +108,7 @@ public final class Guard {
     this.rules = rules;
     this.effectiveGrants = effectiveGrants;
     this.eventSink = b.eventSink;
+    this.silent = b.eventSink == EventSink.noop();
     this.publishAllows = b.publishAllows;
     this.clock = b.clock;
     this.random = b.random;
@@ -515,8 +517,8 @@ public final class Guard {
       String resourceType,
       @Nullable String resourceId,
       Decision decision) {
-    if (!shouldPublish(decision)) {
-      return;
+    if (silent || !shouldPublish(decision)) {
+      return; // the no-op sink discards events, so none is built
     }
     Instant now = clock.instant();
     GuardContext bound = GuardContext.currentIfBound().orElse(null);
@@ -668,13 +670,15 @@ public final class Guard {
 
     /**
      * Sets where access decisions go (default: the core logging sink). A sink that throws is logged
-     * and skipped (core fail-safe sink): it never turns a decision into an error.
+     * and skipped (core fail-safe sink): it never turns a decision into an error. With {@link
+     * EventSink#noop()} no event is built at all.
      *
      * @param sink the sink
      * @return this builder
      */
     public Builder eventSink(EventSink sink) {
-      this.eventSink = EventSinks.failSafe(Objects.requireNonNull(sink, "sink"));
+      Objects.requireNonNull(sink, "sink");
+      this.eventSink = sink == EventSink.noop() ? sink : EventSinks.failSafe(sink);
       return this;
     }
 

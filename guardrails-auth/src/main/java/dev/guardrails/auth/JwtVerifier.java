@@ -29,6 +29,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.Key;
+import java.security.SecureRandom;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,6 +44,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -70,7 +72,9 @@ public final class JwtVerifier {
 
   private static final Logger LOG = LoggerFactory.getLogger(JwtVerifier.class);
 
-  private static final Pattern BASE64URL = Pattern.compile("[A-Za-z0-9_-]*");
+  /** Converted public keys are kept for this many distinct JWKs; past it the memo starts over. */
+  private static final int MAX_CONVERTED_KEYS = 256;
+
   private static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9._~+/=:-]{1,256}");
   private static final Set<String> EMBEDDED_KEY_HEADERS = Set.of("jwk", "jku", "x5u", "x5c");
   private static final List<JWSAlgorithm> DEFAULT_ALGORITHMS =
@@ -103,6 +107,7 @@ public final class JwtVerifier {
   private final Clock clock;
   private final EventSink eventSink;
   private final DefaultJWSVerifierFactory verifierFactory = new DefaultJWSVerifierFactory();
+  private final Map<JWK, Key> convertedKeys = new ConcurrentHashMap<>();
 
   private JwtVerifier(Builder b) {
     this.issuers = Map.copyOf(b.issuers);
@@ -122,7 +127,10 @@ public final class JwtVerifier {
     this.rolesClaim = b.rolesClaim;
     this.kindClaim = b.kindClaim;
     this.revocationCheck = b.revocationCheck;
-    this.cache = b.cacheMaxEntries > 0 ? new VerifiedTokenCache(b.cacheMaxEntries) : null;
+    this.cache =
+        b.cacheMaxEntries > 0
+            ? new VerifiedTokenCache(b.cacheMaxEntries, b.maxTokenLength, new SecureRandom())
+            : null;
     this.cacheMaxTtl = b.cacheMaxTtl;
     this.clock = b.clock;
     this.eventSink = b.eventSink;
@@ -206,7 +214,7 @@ public final class JwtVerifier {
     Instant now = clock.instant();
     VerifiedTokenCache.Key cacheKey = null;
     if (cache != null) {
-      cacheKey = VerifiedTokenCache.keyOf(token);
+      cacheKey = cache.keyOf(token);
       VerifiedTokenCache.Entry hit = cache.get(cacheKey, now);
       if (hit != null) {
         checkRevocation(hit.issuer(), hit.sessionId());
@@ -291,7 +299,7 @@ public final class JwtVerifier {
     };
     String[] names = {"header", "claims", "signature"};
     for (int i = 0; i < 3; i++) {
-      if (!BASE64URL.matcher(parts[i]).matches() || parts[i].length() % 4 == 1) {
+      if (!isBase64UrlAlphabet(parts[i]) || parts[i].length() % 4 == 1) {
         throw new Rejected(Reason.MALFORMED, names[i] + " is not unpadded base64url");
       }
       if (!isCanonical(parts[i])) {
@@ -303,6 +311,21 @@ public final class JwtVerifier {
       throw new Rejected(Reason.MALFORMED, "header or claims are empty");
     }
     return parts;
+  }
+
+  /** Whether every character is in the base64url alphabet {@code [A-Za-z0-9_-]}. */
+  static boolean isBase64UrlAlphabet(String part) {
+    for (int i = 0, n = part.length(); i < n; i++) {
+      char c = part.charAt(i);
+      if (!((c >= 'A' && c <= 'Z')
+          || (c >= 'a' && c <= 'z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '_')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -465,7 +488,27 @@ public final class JwtVerifier {
     throw new Rejected(Reason.BAD_SIGNATURE, "signature does not verify", issuerName);
   }
 
-  private static @Nullable Key publicKeyOf(JWK jwk) {
+  /**
+   * The Java public key of a JWK, converted once per distinct JWK (JWKs are immutable and compared
+   * by content, so an equal JWK always converts to an equal key). The memo is bounded: past {@link
+   * #MAX_CONVERTED_KEYS} entries, e.g. after many key rotations, it starts over.
+   */
+  private @Nullable Key publicKeyOf(JWK jwk) {
+    Key known = convertedKeys.get(jwk);
+    if (known != null) {
+      return known;
+    }
+    Key converted = convertPublicKey(jwk);
+    if (converted != null) {
+      if (convertedKeys.size() >= MAX_CONVERTED_KEYS) {
+        convertedKeys.clear();
+      }
+      convertedKeys.put(jwk, converted);
+    }
+    return converted;
+  }
+
+  private static @Nullable Key convertPublicKey(JWK jwk) {
     try {
       if (jwk instanceof RSAKey rsa) {
         return rsa.toRSAPublicKey();

@@ -313,13 +313,13 @@ final class JwtVerifierTest {
     Actor actor = Actor.person("u", "t");
     for (int i = 0; i < 10; i++) {
       cache.put(
-          VerifiedTokenCache.keyOf("token-" + i),
+          cache.keyOf("token-" + i),
           new VerifiedTokenCache.Entry(actor, ISSUER, null, NOW.plusSeconds(60)));
     }
 
     assertThat(cache.size()).isEqualTo(3);
-    assertThat(cache.get(VerifiedTokenCache.keyOf("token-9"), NOW)).isNotNull();
-    assertThat(cache.get(VerifiedTokenCache.keyOf("token-0"), NOW)).isNull();
+    assertThat(cache.get(cache.keyOf("token-9"), NOW)).isNotNull();
+    assertThat(cache.get(cache.keyOf("token-0"), NOW)).isNull();
   }
 
   @Test

@@ -212,11 +212,20 @@ public final class SecretScanner {
               }
               continue;
             }
-            matcher.region(Math.max(0, pos - rule.back()), regionEnd);
-            while (matcher.find() && matcher.start() <= pos) {
+            // The same matches as find() from pos - back, stopping at the first start past pos, but
+            // without letting a failed search run on to regionEnd: only the back + 1 candidate
+            // starts are tried, and after a match the next one begins at its end, as find() does.
+            int start = Math.max(0, pos - rule.back());
+            while (start <= pos) {
+              matcher.region(start, regionEnd);
+              if (!matcher.lookingAt()) {
+                start++;
+                continue;
+              }
               if (matcher.end() > pos && seen.add(matcher.start())) {
                 consider(rule, matcher, windowStart, reportedUpTo, reportBefore, pending);
               }
+              start = Math.max(matcher.end(), start + 1);
             }
           }
         }
