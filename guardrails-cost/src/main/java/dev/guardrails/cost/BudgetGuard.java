@@ -90,6 +90,11 @@ public final class BudgetGuard {
     return currency;
   }
 
+  /** {@return the clock of the budgets' periods} */
+  Clock clock() {
+    return clock;
+  }
+
   /** {@return how long an unsettled reservation lives before it is released} */
   public Duration reservationTimeout() {
     return reservationTimeout;
@@ -120,7 +125,13 @@ public final class BudgetGuard {
     Objects.requireNonNull(actor, "actor");
     Objects.requireNonNull(operation, "operation");
     requireAmount(estimate, "estimate");
-    Instant now = clock.instant();
+    return reserve(callId, actor, operation, estimate, clock.instant());
+  }
+
+  /**
+   * {@link #reserve(String, Actor, String, Money)} at a time the caller read from {@link #clock}.
+   */
+  boolean reserve(String callId, Actor actor, String operation, Money estimate, Instant now) {
     List<BudgetLine> lines = lines(actor, operation, estimate.micros(), now);
     if (lines.isEmpty()) {
       return false;
@@ -173,9 +184,14 @@ public final class BudgetGuard {
   public boolean settle(String callId, Money actual) {
     Objects.requireNonNull(callId, "callId");
     requireAmount(actual, "actual");
+    return settle(callId, actual, clock.instant());
+  }
+
+  /** {@link #settle(String, Money)} at a time the caller read from {@link #clock}. */
+  boolean settle(String callId, Money actual, Instant now) {
     List<SpendChange> changes;
     try {
-      changes = store.settle(callId, actual.micros(), clock.instant());
+      changes = store.settle(callId, actual.micros(), now);
     } catch (RuntimeException e) {
       events.publish(
           new FailureEvent(

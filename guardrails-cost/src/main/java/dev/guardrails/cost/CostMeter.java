@@ -42,6 +42,8 @@ public final class CostMeter {
   private final Cache<String, LongAdder> requests =
       Caffeine.newBuilder().maximumSize(RECENT_REQUESTS).executor(Runnable::run).build();
 
+  private volatile @Nullable Day today;
+
   private CostMeter(Currency currency, Clock clock, ZoneId zone) {
     this.currency = currency;
     this.clock = clock;
@@ -96,6 +98,17 @@ public final class CostMeter {
    */
   public void record(
       Actor actor, @Nullable String correlationId, String operation, Money cost, boolean failed) {
+    record(actor, correlationId, operation, cost, failed, clock.instant());
+  }
+
+  /** {@link #record(Actor, String, String, Money, boolean)} at a time read from {@link #clock}. */
+  void record(
+      Actor actor,
+      @Nullable String correlationId,
+      String operation,
+      Money cost,
+      boolean failed,
+      Instant now) {
     Objects.requireNonNull(actor, "actor");
     Objects.requireNonNull(operation, "operation");
     Objects.requireNonNull(cost, "cost");
@@ -103,7 +116,7 @@ public final class CostMeter {
       throw new IllegalArgumentException(
           "metered cost must be a non-negative amount in " + currency + ", but was " + cost);
     }
-    LocalDate day = LocalDate.ofInstant(clock.instant(), zone);
+    LocalDate day = day(now.toEpochMilli());
     Cell cell =
         rows.computeIfAbsent(
             new RowKey(day, actor.tenantId(), actor.id(), operation), k -> new Cell());
@@ -180,6 +193,21 @@ public final class CostMeter {
     return query().summary();
   }
 
+  /** {@return the clock that decides the day of each record} */
+  Clock clock() {
+    return clock;
+  }
+
+  /** {@return the day, in the meter's zone, of an instant; caches the current day} */
+  private LocalDate day(long epochMillis) {
+    Day d = today;
+    if (d == null || epochMillis < d.startMillis || epochMillis >= d.endMillis) {
+      d = Day.of(epochMillis, zone);
+      today = d;
+    }
+    return d.day;
+  }
+
   HitCounter hitCounter(String operation) {
     return new HitCounter(operation);
   }
@@ -216,6 +244,17 @@ public final class CostMeter {
   }
 
   private record DayAdder(long startMillis, long endMillis, LongAdder adder) {}
+
+  /** A day in a zone, with the epoch milliseconds it starts and ends at. */
+  private record Day(LocalDate day, long startMillis, long endMillis) {
+    static Day of(long epochMillis, ZoneId zone) {
+      LocalDate day = LocalDate.ofInstant(Instant.ofEpochMilli(epochMillis), zone);
+      return new Day(
+          day,
+          day.atStartOfDay(zone).toInstant().toEpochMilli(),
+          day.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli());
+    }
+  }
 
   private record RowKey(LocalDate day, String tenantId, String actorId, String operation) {}
 

@@ -18,8 +18,10 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Optional;
@@ -109,6 +111,8 @@ public final class GuardedCall<Q, R> {
   private final AtomicLong retryTokens;
   private final long retryTokenCap;
   private final long retryDeposit;
+  private final String callIdPrefix = newCallIdPrefix();
+  private final AtomicLong callIds = new AtomicLong();
 
   private GuardedCall(Builder<Q, R> b) {
     this.operation = b.operation;
@@ -397,7 +401,8 @@ public final class GuardedCall<Q, R> {
     String callId = null;
     if (b != null) {
       callId = newCallId();
-      if (!b.reserve(callId, actor, operation, Objects.requireNonNull(estimate))) {
+      if (!b.reserve(
+          callId, actor, operation, Objects.requireNonNull(estimate), b.clock().instant())) {
         callId = null;
       }
     }
@@ -408,7 +413,10 @@ public final class GuardedCall<Q, R> {
       acquireRateLimits(actor);
       CircuitBreaker breaker = breakerFor(actor);
       for (int attempt = 1; response == null; attempt++) {
-        if (!breaker.tryAcquirePermission()) {
+        CircuitBreaker.State before = breaker.getState();
+        boolean permitted = breaker.tryAcquirePermission();
+        reportTransition(breaker, before);
+        if (!permitted) {
           throw circuitOpen(breaker);
         }
         reachedUpstream = true;
@@ -416,7 +424,9 @@ public final class GuardedCall<Q, R> {
         Throwable failure;
         try {
           response = Objects.requireNonNull(invoke(request), "response of the paid call");
+          before = breaker.getState();
           breaker.onSuccess(breaker.getCurrentTimestamp() - start, breaker.getTimestampUnit());
+          reportTransition(breaker, before);
           continue;
         } catch (TimeoutException e) {
           timedOut = true;
@@ -426,10 +436,13 @@ public final class GuardedCall<Q, R> {
         }
         Classification classification = classifier.classify(failure);
         long elapsed = breaker.getCurrentTimestamp() - start;
+        before = breaker.getState();
         if (classification.isUpstreamFailure()) {
           breaker.onError(elapsed, breaker.getTimestampUnit(), failure);
+          reportTransition(breaker, before);
         } else {
           breaker.onSuccess(elapsed, breaker.getTimestampUnit());
+          reportTransition(breaker, before);
           throw rethrow(failure);
         }
         if (!classification.isRetryable() || attempt >= retry.maxAttempts()) {
@@ -461,12 +474,16 @@ public final class GuardedCall<Q, R> {
       }
     } catch (RuntimeException | Error e) {
       Money cost = timedOut ? estimate : zero;
+      Instant end = null;
       if (callId != null) {
-        Objects.requireNonNull(b).settle(callId, Objects.requireNonNull(cost));
+        BudgetGuard settling = Objects.requireNonNull(b);
+        end = settling.clock().instant();
+        settling.settle(callId, Objects.requireNonNull(cost), end);
       }
       CostMeter m = meter;
       if (m != null && reachedUpstream) {
-        m.record(actor, correlationId(), operation, Objects.requireNonNull(cost), true);
+        m.record(
+            actor, correlationId(), operation, Objects.requireNonNull(cost), true, meterTime(end));
       }
       throw e;
     } finally {
@@ -505,13 +522,26 @@ public final class GuardedCall<Q, R> {
           UpstreamEvent.Kind.COST_ABOVE_ESTIMATE,
           "actual cost " + actual + " above the estimate " + estimate);
     }
+    Instant end = null;
     if (callId != null) {
-      Objects.requireNonNull(budgets).settle(callId, actual);
+      BudgetGuard b = Objects.requireNonNull(budgets);
+      end = b.clock().instant();
+      b.settle(callId, actual, end);
     }
     CostMeter m = meter;
     if (m != null) {
-      m.record(actor, correlationId(), operation, actual, false);
+      m.record(actor, correlationId(), operation, actual, false, meterTime(end));
     }
+  }
+
+  /**
+   * The meter's time of a call that ended at {@code end} by the budgets' clock: the same instant
+   * when the meter shares that clock, so one call reads the clock once after it ends.
+   */
+  private Instant meterTime(@Nullable Instant end) {
+    CostMeter m = Objects.requireNonNull(meter);
+    BudgetGuard b = budgets;
+    return end != null && b != null && b.clock().equals(m.clock()) ? end : m.clock().instant();
   }
 
   private @Nullable R invoke(Q request) throws Exception {
@@ -589,21 +619,29 @@ public final class GuardedCall<Q, R> {
     return breakerPerActor ? new ActorKey(actor.tenantId(), actor.id()) : actor.tenantId();
   }
 
+  /**
+   * Creates a breaker without event consumers: once one is registered, Resilience4j builds a
+   * timestamped event on every call. Transitions are reported by {@link #reportTransition} instead,
+   * from the only calls on the call path that change the state.
+   */
   private CircuitBreaker newBreaker(String name) {
-    CircuitBreaker created = CircuitBreaker.of(name, breakerConfig);
-    created
-        .getEventPublisher()
-        .onStateTransition(
-            e -> {
-              UpstreamEvent.Kind kind =
-                  switch (e.getStateTransition().getToState()) {
-                    case OPEN, FORCED_OPEN -> UpstreamEvent.Kind.CIRCUIT_OPENED;
-                    case HALF_OPEN -> UpstreamEvent.Kind.CIRCUIT_HALF_OPEN;
-                    default -> UpstreamEvent.Kind.CIRCUIT_CLOSED;
-                  };
-              report(kind, "circuit " + name + " " + e.getStateTransition());
-            });
-    return created;
+    return CircuitBreaker.of(name, breakerConfig);
+  }
+
+  /** Reports the breaker's state change, if any, since {@code before} was read. */
+  private void reportTransition(CircuitBreaker breaker, CircuitBreaker.State before) {
+    CircuitBreaker.State after = breaker.getState();
+    if (after == before) {
+      return;
+    }
+    UpstreamEvent.Kind kind =
+        switch (after) {
+          case OPEN, FORCED_OPEN -> UpstreamEvent.Kind.CIRCUIT_OPENED;
+          case HALF_OPEN -> UpstreamEvent.Kind.CIRCUIT_HALF_OPEN;
+          default -> UpstreamEvent.Kind.CIRCUIT_CLOSED;
+        };
+    report(
+        kind, "circuit " + breaker.getName() + " state transition from " + before + " to " + after);
   }
 
   private UpstreamUnavailable upstreamFailed(
@@ -659,9 +697,14 @@ public final class GuardedCall<Q, R> {
     }
   }
 
+  /** A call id unique across instances and JVMs: a random 128-bit prefix and a counter. */
   private String newCallId() {
-    ThreadLocalRandom r = ThreadLocalRandom.current();
-    return Long.toHexString(r.nextLong()) + Long.toHexString(r.nextLong());
+    return callIdPrefix + Long.toString(callIds.incrementAndGet(), Character.MAX_RADIX);
+  }
+
+  private static String newCallIdPrefix() {
+    SecureRandom r = new SecureRandom();
+    return Long.toHexString(r.nextLong()) + Long.toHexString(r.nextLong()) + "-";
   }
 
   private static @Nullable String correlationId() {

@@ -50,6 +50,20 @@ final class CostMeterTest {
   }
 
   @Test
+  void record_acrossMidnightOfItsZoneAndBack_usesTheDayOfEachInstant() {
+    MutableClock tokyoClock = MutableClock.at("2026-11-22T14:59:59.999Z");
+    CostMeter tokyo = CostMeter.create(USD, tokyoClock, ZoneId.of("Asia/Tokyo"));
+    tokyo.record(ALICE, "chat", usd("0.10"), false);
+    tokyoClock.advance(Duration.ofMillis(1));
+    tokyo.record(ALICE, "chat", usd("0.20"), false);
+    tokyoClock.set(java.time.Instant.parse("2026-11-22T00:00:00Z"));
+    tokyo.record(ALICE, "chat", usd("0.40"), false);
+
+    assertThat(tokyo.query().day(LocalDate.of(2026, 11, 22)).total().cost()).isEqualTo(usd("0.50"));
+    assertThat(tokyo.query().day(LocalDate.of(2026, 11, 23)).total().cost()).isEqualTo(usd("0.20"));
+  }
+
+  @Test
   void summary_isAPrintableTableWithTotal() {
     meter.record(ALICE, "chat", usd("0.10"), false);
     meter.record(CAROL, "embed", usd("0.02"), true);

@@ -357,6 +357,52 @@ final class GuardedCallTest {
   }
 
   @Test
+  void breakerTransitions_areReportedOnceEach_andSteadyCallsReportNothing() {
+    AtomicReference<Boolean> down = new AtomicReference<>(false);
+    GuardedCall<Prompt, Answer> chat =
+        builder(
+                p -> {
+                  if (down.get()) {
+                    throw new IOException("connection refused");
+                  }
+                  return new Answer("ok", 1, 1);
+                })
+            .circuitBreaker(
+                CircuitBreakerConfig.custom()
+                    .slidingWindowSize(10)
+                    .minimumNumberOfCalls(10)
+                    .failureRateThreshold(50)
+                    .waitDurationInOpenState(Duration.ofSeconds(30))
+                    .permittedNumberOfCallsInHalfOpenState(2)
+                    .build())
+            .retry(RetryPolicy.none())
+            .build();
+    for (int i = 0; i < 20; i++) {
+      chat.call(ALICE, new Prompt("x", 5));
+    }
+    assertThat(events.events(UpstreamEvent.class)).isEmpty();
+
+    down.set(true);
+    for (int i = 0; i < 30; i++) {
+      assertThatThrownBy(() -> chat.call(ALICE, new Prompt("x", 5)))
+          .isInstanceOf(UpstreamUnavailable.class);
+    }
+    down.set(false);
+    clock.advance(Duration.ofSeconds(31));
+    for (int i = 0; i < 20; i++) {
+      chat.call(ALICE, new Prompt("x", 5));
+    }
+
+    assertThat(events.events(UpstreamEvent.class))
+        .extracting(UpstreamEvent::kind)
+        .containsExactly(
+            UpstreamEvent.Kind.CIRCUIT_OPENED,
+            UpstreamEvent.Kind.CIRCUIT_HALF_OPEN,
+            UpstreamEvent.Kind.CIRCUIT_CLOSED);
+    assertThat(events.events(UpstreamEvent.class).get(0).detail()).contains("from CLOSED to OPEN");
+  }
+
+  @Test
   void circuitBreakerPerTenant_oneTenantsFailuresDoNotStopOthers() {
     GuardedCall<Prompt, Answer> chat =
         builder(
