@@ -2,6 +2,7 @@ package dev.guardrails.data;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.guardrails.core.AuditWrittenEvent;
 import dev.guardrails.core.EventContext;
 import java.util.Arrays;
@@ -13,7 +14,7 @@ final class AuditRows {
 
   static final String TABLE = "guardrails_audit";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectWriter JSON = new ObjectMapper().writer();
 
   private AuditRows() {}
 
@@ -45,8 +46,8 @@ final class AuditRows {
             tx.context().correlationId(),
             tx.transactionId(),
             tx.now(),
-            toJson(before),
-            toJson(after)));
+            jsonParam(before),
+            jsonParam(after)));
   }
 
   /** Queues the event of an audited write that succeeded, for after the commit. */
@@ -54,6 +55,12 @@ final class AuditRows {
     tx.publishAfterCommit(
         new AuditWrittenEvent(
             EventContext.of(tx.now(), tx.context()), table, recordId, action.name()));
+  }
+
+  /** The JSON text, or a null typed as text so the driver need not infer the parameter type. */
+  private static Object jsonParam(@Nullable Map<String, @Nullable Object> values) {
+    String json = toJson(values);
+    return json == null ? JdbcValues.NULL_TEXT : json;
   }
 
   static @Nullable String toJson(@Nullable Map<String, @Nullable Object> values) {

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
@@ -33,10 +34,13 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Database {
 
+  private static final HexFormat HEX = HexFormat.of();
+
   private final DataSource dataSource;
   private final Dialect dialect;
   private final Clock clock;
-  private final RandomGenerator random;
+  private final long idPrefix;
+  private final AtomicLong idCounter;
   private final @Nullable String statementTimeoutMillis;
   private final EventSink events;
 
@@ -48,7 +52,9 @@ public final class Database {
     this.dataSource = builder.dataSource;
     this.dialect = builder.dialect;
     this.clock = builder.clock;
-    this.random = builder.random;
+    // transaction ids are ids, not secrets: one draw per database, then a counter
+    this.idPrefix = builder.random.nextLong();
+    this.idCounter = new AtomicLong(builder.random.nextLong());
     Duration timeout = builder.statementTimeout;
     this.statementTimeoutMillis = timeout == null ? null : Long.toString(timeout.toMillis());
     this.events = EventSinks.failSafe(builder.events);
@@ -183,9 +189,7 @@ public final class Database {
   }
 
   private String newTransactionId() {
-    byte[] bytes = new byte[16];
-    random.nextBytes(bytes);
-    return HexFormat.of().formatHex(bytes);
+    return HEX.toHexDigits(idPrefix) + HEX.toHexDigits(idCounter.getAndIncrement());
   }
 
   @Override
@@ -235,7 +239,9 @@ public final class Database {
     }
 
     /**
-     * Sets the source of transaction ids (default: a {@link SecureRandom}); must be thread-safe.
+     * Sets the source of transaction ids (default: a {@link SecureRandom}), drawn from twice at
+     * {@link #build()}: a per-database prefix and the start of a counter; ids are unique per
+     * database but not secret.
      *
      * @param random the generator
      * @return this builder

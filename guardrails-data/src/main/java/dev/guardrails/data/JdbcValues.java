@@ -16,13 +16,20 @@ import org.jspecify.annotations.Nullable;
 /** Conversions between Java values and JDBC parameters and columns, the same on every driver. */
 final class JdbcValues {
 
+  /** A parameter value that binds as SQL NULL typed as text (e.g. an absent JSON document). */
+  static final Object NULL_TEXT = new Object();
+
   private JdbcValues() {}
 
   static void bind(PreparedStatement ps, int index, @Nullable Object value) throws SQLException {
     if (value == null) {
       ps.setNull(index, Types.NULL);
+    } else if (value instanceof String text) {
+      ps.setString(index, text);
+    } else if (value == NULL_TEXT) {
+      ps.setNull(index, Types.VARCHAR);
     } else if (value instanceof Instant instant) {
-      ps.setObject(index, instant.atOffset(ZoneOffset.UTC));
+      ps.setObject(index, instant.atOffset(ZoneOffset.UTC), Types.TIMESTAMP_WITH_TIMEZONE);
     } else if (value instanceof Enum<?> e) {
       ps.setString(index, e.name());
     } else {

@@ -14,7 +14,7 @@ CREATE TABLE guardrails_audit (
   before_values  CHARACTER LARGE OBJECT,
   after_values   CHARACTER LARGE OBJECT
 );
-CREATE INDEX guardrails_audit_tenant_seq ON guardrails_audit (tenant_id, seq);
+-- The only secondary index: a record's history. The sealer and verifier go by seq (the primary key).
 CREATE INDEX guardrails_audit_record ON guardrails_audit (table_name, record_id);
 
 CREATE TABLE guardrails_audit_seal (

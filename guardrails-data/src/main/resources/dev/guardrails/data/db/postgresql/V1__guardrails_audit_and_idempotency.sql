@@ -14,7 +14,7 @@ CREATE TABLE guardrails_audit (
   before_values  jsonb,
   after_values   jsonb
 );
-CREATE INDEX guardrails_audit_tenant_seq ON guardrails_audit (tenant_id, seq);
+-- The only secondary index: a record's history. The sealer and verifier go by seq (the primary key).
 CREATE INDEX guardrails_audit_record ON guardrails_audit (table_name, record_id);
 
 -- One row per sealed audit row: the per-tenant hash chain, written after commit in sequence order.
