@@ -27,22 +27,28 @@ import org.jspecify.annotations.Nullable;
  * A {@link BudgetStore} in PostgreSQL, shared by every instance of an application and surviving
  * restarts.
  *
- * <p>A reservation is one SQL statement: an {@code INSERT ... ON CONFLICT DO UPDATE ... WHERE}
- * that, per running total, adds the amount only if spend plus reservations plus the amount stays
- * within the limit, plus the insert of the reservation rows only if every total took it. PostgreSQL
- * evaluates each conditional update on the latest committed row version under its row lock, so two
- * instances can never both take the last micro-unit; totals are locked in one order, so
- * reservations do not deadlock each other. If not every total took the amount, the transaction is
- * rolled back (all or none). Settling is one statement that marks the reservation settled and moves
- * its amount into the spend, returning the spend after the update for threshold detection.
+ * <p>A reservation is one autocommit SQL statement and one network round trip: an {@code INSERT ...
+ * ON CONFLICT DO UPDATE ... WHERE} that, per running total, adds the amount only if spend plus
+ * reservations plus the amount stays within the limit, plus the insert of the reservation rows.
+ * PostgreSQL evaluates each conditional update on the latest committed row version under its row
+ * lock, so two instances can never both take the last micro-unit; totals are locked in one order,
+ * so reservations do not deadlock each other. If some but not every total took the amount, the
+ * statement itself raises (function {@code gr_budget_refuse()}, SQL state {@code GRB01}), so
+ * PostgreSQL rolls the whole statement back (all or none) and no row lock is ever held across a
+ * round trip to the client. Settling is one statement that deletes the reservation rows (so they do
+ * not pile up) and moves their amount into the spend, returning the spend after the update for
+ * threshold detection; a second settle of the same call finds no row and changes nothing.
+ * Reservations that expire are marked released and kept for a day, so a late settle still records
+ * its cost once.
  *
  * <p>Rolling windows are kept as a ring of 61 buckets of a sixtieth of the window each, in one row
  * per running total: spend leaves the window between one window and one window plus a bucket after
  * it was settled (never earlier, so the limit holds for every exact window too).
  *
  * <p>Tables: {@code gr_budget_usage}, {@code gr_budget_rolling} and {@code gr_budget_reservation},
- * created by {@link #createSchema()}. Times of periods and expiries come from the callers' clocks;
- * keep instances' clocks in sync (NTP).
+ * and the function {@code gr_budget_refuse()}, created by {@link #createSchema()} (databases
+ * created by an earlier version need it run again, or {@link #schemaSql()} applied again). Times of
+ * periods and expiries come from the callers' clocks; keep instances' clocks in sync (NTP).
  *
  * <p>Thread-safe; each operation takes its own connection from the data source.
  */
@@ -91,7 +97,14 @@ public final class PostgresBudgetStore implements BudgetStore {
         PRIMARY KEY (call_id, budget_name, scope_key, period_start));
       CREATE INDEX IF NOT EXISTS gr_budget_reservation_open
         ON gr_budget_reservation (expires_at) WHERE state = 'R';
+      CREATE OR REPLACE FUNCTION gr_budget_refuse() RETURNS bigint LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION 'budget reservation refused' USING ERRCODE = 'GRB01';
+      END $$;
       """;
+
+  /** The SQL state that {@code gr_budget_refuse()} raises to abort a refused reservation. */
+  private static final String REFUSED_STATE = "GRB01";
 
   /** The spend inside the window of a rolling row {@code u} at {@code <now>} millis. */
   private static final String WINDOW_SUM =
@@ -117,9 +130,9 @@ public final class PostgresBudgetStore implements BudgetStore {
         WHERE res.kind = 'W'
         ORDER BY u.budget_name, u.scope_key
         FOR UPDATE OF u),
-      mark AS (
-        UPDATE gr_budget_reservation r SET state = 'S'
-        FROM res, p
+      del AS (
+        DELETE FROM gr_budget_reservation r
+        USING res, p
         WHERE r.call_id = p.call_id AND r.budget_name = res.budget_name
           AND r.scope_key = res.scope_key AND r.period_start = res.period_start),
       upd AS (
@@ -274,17 +287,27 @@ public final class PostgresBudgetStore implements BudgetStore {
     String sql = reserveSql.computeIfAbsent(lines.size(), PostgresBudgetStore::reserveSql);
     for (int attempt = 1; ; attempt++) {
       try (Connection c = dataSource.getConnection()) {
-        boolean granted = reserveOnce(c, sql, callId, lines, now, expiresAt);
-        if (granted) {
-          return ReserveOutcome.granted();
-        }
-        ReserveOutcome refused = diagnose(c, lines, now);
-        if (refused != null || attempt >= MAX_TRIES) {
-          return refused != null ? refused : ReserveOutcome.refused(0, 0, 0, null);
+        boolean autoCommit = autoCommit(c);
+        try {
+          if (reserveOnce(c, sql, callId, lines, expiresAt, now)) {
+            return ReserveOutcome.granted();
+          }
+          ReserveOutcome refused = diagnose(c, lines, now);
+          if (refused != null || attempt >= MAX_TRIES) {
+            return refused != null ? refused : ReserveOutcome.refused(0, 0, 0, null);
+          }
+        } finally {
+          restoreAutoCommit(c, autoCommit);
         }
       } catch (SQLException e) {
         if ("23505".equals(e.getSQLState())) {
           throw new IllegalArgumentException("call id is already reserved: " + callId, e);
+        }
+        if ("42883".equals(e.getSQLState())) {
+          throw new IllegalStateException(
+              "budget store could not reserve: function gr_budget_refuse() is missing;"
+                  + " run createSchema() or apply schemaSql() again",
+              e);
         }
         if (!retryable(e) || attempt >= MAX_TRIES) {
           throw failure("reserve", e);
@@ -293,17 +316,23 @@ public final class PostgresBudgetStore implements BudgetStore {
     }
   }
 
+  /**
+   * Runs the reservation as one autocommit statement: it either reserves every line and commits, or
+   * {@code gr_budget_refuse()} aborts it inside the statement, so no row lock is ever held across a
+   * network round trip.
+   *
+   * @return true if granted, false if refused (nothing was written)
+   */
   private static boolean reserveOnce(
       Connection c,
       String sql,
       String callId,
       List<BudgetLine> lines,
-      Instant now,
-      Instant expiresAt)
+      Instant expiresAt,
+      Instant now)
       throws SQLException {
-    boolean autoCommit = c.getAutoCommit();
-    c.setAutoCommit(false);
     try (PreparedStatement ps = c.prepareStatement(sql)) {
+      long nowMillis = now.toEpochMilli();
       int i = 1;
       for (BudgetLine line : lines) {
         ps.setString(i++, line.budgetName());
@@ -316,27 +345,36 @@ public final class PostgresBudgetStore implements BudgetStore {
         ps.setBoolean(i++, line.enforced());
         ps.setLong(i++, line.amountMicros());
         ps.setLong(i++, line.rolling() ? windowMillis(line) : 0);
-        ps.setLong(i++, now.toEpochMilli());
+        ps.setLong(i++, nowMillis);
       }
       ps.setString(i++, callId);
       ps.setObject(i++, utc(expiresAt));
+      ps.setInt(i++, lines.size());
       ps.setInt(i, lines.size());
-      boolean granted;
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
-        granted = rs.getLong(1) == lines.size() && rs.getLong(2) == lines.size();
+        return rs.getLong(1) == 1;
       }
-      if (granted) {
-        c.commit();
-      } else {
-        c.rollback();
+    } catch (SQLException e) {
+      if (REFUSED_STATE.equals(e.getSQLState())) {
+        return false;
       }
-      return granted;
-    } catch (SQLException | RuntimeException e) {
-      c.rollback();
       throw e;
-    } finally {
-      c.setAutoCommit(autoCommit);
+    }
+  }
+
+  /** Puts the connection in autocommit mode; returns the mode to restore. */
+  private static boolean autoCommit(Connection c) throws SQLException {
+    boolean autoCommit = c.getAutoCommit();
+    if (!autoCommit) {
+      c.setAutoCommit(true);
+    }
+    return autoCommit;
+  }
+
+  private static void restoreAutoCommit(Connection c, boolean autoCommit) throws SQLException {
+    if (!autoCommit) {
+      c.setAutoCommit(false);
     }
   }
 
@@ -384,31 +422,13 @@ public final class PostgresBudgetStore implements BudgetStore {
           "actualMicros must not be negative, but was " + actualMicros);
     }
     for (int attempt = 1; ; attempt++) {
-      try (Connection c = dataSource.getConnection();
-          PreparedStatement ps = c.prepareStatement(SETTLE)) {
-        ps.setString(1, callId);
-        ps.setLong(2, actualMicros);
-        ps.setLong(3, now.toEpochMilli());
-        List<SpendChange> changes = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            long after = rs.getLong(7);
-            long window = rs.getLong(8);
-            OffsetDateTime start = rs.getObject(5, OffsetDateTime.class);
-            OffsetDateTime end = rs.getObject(6, OffsetDateTime.class);
-            changes.add(
-                new SpendChange(
-                    rs.getString(1),
-                    rs.getString(2),
-                    Currency.getInstance(rs.getString(3)),
-                    rs.getLong(4),
-                    start == null ? now.minusMillis(window) : start.toInstant(),
-                    end == null ? now : end.toInstant(),
-                    after - actualMicros,
-                    after));
-          }
+      try (Connection c = dataSource.getConnection()) {
+        boolean autoCommit = autoCommit(c);
+        try {
+          return settleOnce(c, callId, actualMicros, now);
+        } finally {
+          restoreAutoCommit(c, autoCommit);
         }
-        return changes;
       } catch (SQLException e) {
         if (!retryable(e) || attempt >= MAX_TRIES) {
           throw failure("settle", e);
@@ -417,30 +437,68 @@ public final class PostgresBudgetStore implements BudgetStore {
     }
   }
 
+  private static List<SpendChange> settleOnce(
+      Connection c, String callId, long actualMicros, Instant now) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(SETTLE)) {
+      ps.setString(1, callId);
+      ps.setLong(2, actualMicros);
+      ps.setLong(3, now.toEpochMilli());
+      List<SpendChange> changes = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          long after = rs.getLong(7);
+          long window = rs.getLong(8);
+          OffsetDateTime start = rs.getObject(5, OffsetDateTime.class);
+          OffsetDateTime end = rs.getObject(6, OffsetDateTime.class);
+          changes.add(
+              new SpendChange(
+                  rs.getString(1),
+                  rs.getString(2),
+                  Currency.getInstance(rs.getString(3)),
+                  rs.getLong(4),
+                  start == null ? now.minusMillis(window) : start.toInstant(),
+                  end == null ? now : end.toInstant(),
+                  after - actualMicros,
+                  after));
+        }
+      }
+      return changes;
+    }
+  }
+
   @Override
   public int expireReservations(Instant now) {
     Objects.requireNonNull(now, "now");
     for (int attempt = 1; ; attempt++) {
       try (Connection c = dataSource.getConnection()) {
-        int released;
-        try (PreparedStatement ps = c.prepareStatement(EXPIRE)) {
-          ps.setObject(1, utc(now));
-          try (ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            released = rs.getInt(1);
-          }
+        boolean autoCommit = autoCommit(c);
+        try {
+          return expireOnce(c, now);
+        } finally {
+          restoreAutoCommit(c, autoCommit);
         }
-        try (PreparedStatement ps = c.prepareStatement(PURGE)) {
-          ps.setObject(1, utc(now.minus(Duration.ofDays(1))));
-          ps.executeUpdate();
-        }
-        return released;
       } catch (SQLException e) {
         if (!retryable(e) || attempt >= MAX_TRIES) {
           throw failure("expire reservations", e);
         }
       }
     }
+  }
+
+  private static int expireOnce(Connection c, Instant now) throws SQLException {
+    int released;
+    try (PreparedStatement ps = c.prepareStatement(EXPIRE)) {
+      ps.setObject(1, utc(now));
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        released = rs.getInt(1);
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement(PURGE)) {
+      ps.setObject(1, utc(now.minus(Duration.ofDays(1))));
+      ps.executeUpdate();
+    }
+    return released;
   }
 
   @Override
@@ -523,8 +581,15 @@ public final class PostgresBudgetStore implements BudgetStore {
           SELECT ?, budget_name, scope_key, period_start, kind, amount, ?::timestamptz, 'R'
           FROM req
           WHERE (SELECT count(*) FROM up) + (SELECT count(*) FROM upr) = ?
-          RETURNING 1)
-        SELECT (SELECT count(*) FROM up) + (SELECT count(*) FROM upr), (SELECT count(*) FROM res)
+          RETURNING 1),
+        n AS (
+          SELECT (SELECT count(*) FROM up) + (SELECT count(*) FROM upr) AS took,
+            (SELECT count(*) FROM res) AS written)
+        SELECT CASE
+          WHEN took = ? AND written = took THEN 1::bigint
+          WHEN took = 0 AND written = 0 THEN 0::bigint
+          ELSE gr_budget_refuse() END
+        FROM n
         """
         .formatted(values, WINDOW_SUM.formatted("excluded.last_millis"));
   }

@@ -10,6 +10,9 @@ import dev.guardrails.core.FailureEvent;
 import dev.guardrails.core.InMemoryEventSink;
 import dev.guardrails.core.Money;
 import dev.guardrails.core.UpstreamUnavailable;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -435,6 +438,169 @@ final class PostgresBudgetStoreTest {
     BudgetStatus status = instances[0].status(ALICE, "chat").get(0);
     assertThat(status.spent().micros()).isEqualTo(settled.get()).isLessThanOrEqualTo(500_000);
     assertThat(settled.get()).isEqualTo(500_000 / 7_000 * 7_000);
+  }
+
+  long reservationRows() throws Exception {
+    try (Connection c = pg.newInstance(1).getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM gr_budget_reservation")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  @Test
+  void settle_deletesTheReservationRows_andRefusalsWriteNone() throws Exception {
+    BudgetGuard guard =
+        instance(
+            pg.newInstance(2),
+            clock,
+            budget("user", BudgetScope.ACTOR, 1_000_000),
+            budget("tenant", BudgetScope.TENANT, 1_500_000));
+    guard.reserve("c1", ALICE, "chat", usd("0.50"));
+    assertThat(reservationRows()).isEqualTo(2);
+    guard.settle("c1", usd("0.40"));
+    assertThat(reservationRows()).isZero();
+
+    // every line refuses: nothing written, no error raised inside the statement
+    assertThatThrownBy(() -> guard.reserve("c2", ALICE, "chat", usd("2.00")))
+        .isInstanceOf(BudgetExceeded.class);
+    // only the tenant line refuses: the statement aborts itself, the user line keeps nothing
+    guard.reserve("c3", BOB, "chat", usd("1.00"));
+    assertThatThrownBy(() -> guard.reserve("c4", ALICE, "chat", usd("0.20")))
+        .isInstanceOfSatisfying(
+            BudgetExceeded.class, e -> assertThat(e.budgetName()).isEqualTo("tenant/tenant:acme"));
+    assertThat(reservationRows()).isEqualTo(2);
+    assertThat(guard.status(ALICE, "chat").get(0).reserved().micros()).isZero();
+    assertThat(guard.status(ALICE, "chat").get(0).spent()).isEqualTo(usd("0.40"));
+    assertThat(guard.status(ALICE, "chat").get(1).reserved()).isEqualTo(usd("1.00"));
+
+    // a settled call id can be settled again without effect
+    assertThat(guard.settle("c1", usd("0.40"))).isFalse();
+    assertThat(guard.status(ALICE, "chat").get(0).spent()).isEqualTo(usd("0.40"));
+  }
+
+  @Test
+  void poolWithoutAutoCommit_stillCommitsEveryOperation() {
+    DataSource inner = pg.newInstance(2);
+    DataSource manual =
+        (DataSource)
+            java.lang.reflect.Proxy.newProxyInstance(
+                DataSource.class.getClassLoader(),
+                new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> {
+                  Object result = method.invoke(inner, args);
+                  if (result instanceof Connection c) {
+                    c.setAutoCommit(false);
+                  }
+                  return result;
+                });
+    BudgetGuard guard = instance(manual, clock, budget("user", BudgetScope.ACTOR, 1_000_000));
+    guard.reserve("c1", ALICE, "chat", usd("0.30"));
+    guard.settle("c1", usd("0.20"));
+    guard.reserve("c2", ALICE, "chat", usd("0.10"));
+
+    BudgetGuard other =
+        instance(pg.newInstance(1), clock, budget("user", BudgetScope.ACTOR, 1_000_000));
+    BudgetStatus status = other.status(ALICE, "chat").get(0);
+    assertThat(status.spent()).isEqualTo(usd("0.20"));
+    assertThat(status.reserved()).isEqualTo(usd("0.10"));
+  }
+
+  /**
+   * One hot budget shared by two instances of eight threads each, with a second line that often
+   * refuses alone (partial refusals abort inside the statement), duplicate concurrent settles and
+   * calls never settled (left to expire): afterwards every total equals what the callers saw.
+   */
+  @Test
+  void hotBudget_twoInstances_unsettledAndDuplicateSettles_invariantsHold() throws Exception {
+    Budget[] budgets = {
+      budget("global", BudgetScope.GLOBAL, 5_000_000), budget("user", BudgetScope.ACTOR, 700_000)
+    };
+    BudgetGuard[] instances = {
+      instance(pg.newInstance(8), clock, budgets), instance(pg.newInstance(8), clock, budgets)
+    };
+    Actor[] actors = {Actor.person("u0", "acme"), Actor.person("u1", "acme")};
+    AtomicLong settledTotal = new AtomicLong();
+    AtomicLong[] settledPerActor = {new AtomicLong(), new AtomicLong()};
+    AtomicLong[] openPerActor = {new AtomicLong(), new AtomicLong()};
+    AtomicLong openTotal = new AtomicLong();
+    AtomicLong openCalls = new AtomicLong();
+    AtomicLong refused = new AtomicLong();
+    CountDownLatch start = new CountDownLatch(1);
+    List<Thread> threads = new ArrayList<>();
+    List<Throwable> errors = new ArrayList<>();
+    for (int inst = 0; inst < 2; inst++) {
+      for (int t = 0; t < 8; t++) {
+        BudgetGuard guard = instances[inst];
+        BudgetGuard twin = instances[1 - inst];
+        int who = t % 2;
+        Actor actor = actors[who];
+        String prefix = "h" + inst + "-" + t + "-";
+        SplittableRandom random = new SplittableRandom(inst * 31L + t);
+        Thread thread =
+            new Thread(
+                () -> {
+                  try {
+                    start.await();
+                    for (int i = 0; i < 50; i++) {
+                      long estimate = 1 + random.nextLong(30_000);
+                      String callId = prefix + i;
+                      try {
+                        guard.reserve(callId, actor, "chat", Money.ofMicros(estimate, USD));
+                      } catch (BudgetExceeded e) {
+                        refused.incrementAndGet();
+                        continue;
+                      }
+                      int fate = random.nextInt(10);
+                      if (fate == 0) {
+                        openTotal.addAndGet(estimate);
+                        openPerActor[who].addAndGet(estimate);
+                        openCalls.incrementAndGet();
+                        continue; // never settled
+                      }
+                      long actual = estimate - random.nextLong(estimate / 2 + 1);
+                      boolean first = guard.settle(callId, Money.ofMicros(actual, USD));
+                      boolean second = twin.settle(callId, Money.ofMicros(actual, USD));
+                      if (first == second) {
+                        throw new AssertionError("settled " + callId + " twice or never");
+                      }
+                      settledTotal.addAndGet(actual);
+                      settledPerActor[who].addAndGet(actual);
+                    }
+                  } catch (Throwable e) {
+                    synchronized (errors) {
+                      errors.add(e);
+                    }
+                  }
+                });
+        threads.add(thread);
+        thread.start();
+      }
+    }
+    start.countDown();
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    assertThat(errors).isEmpty();
+    assertThat(refused.get()).isPositive();
+    BudgetStatus global = instances[0].status(actors[0], "chat").get(0);
+    assertThat(global.spent().micros()).isEqualTo(settledTotal.get());
+    assertThat(global.reserved().micros()).isEqualTo(openTotal.get());
+    assertThat(global.spent().micros() + global.reserved().micros()).isLessThanOrEqualTo(5_000_000);
+    for (int a = 0; a < actors.length; a++) {
+      BudgetStatus user = instances[1].status(actors[a], "chat").get(1);
+      assertThat(user.spent().micros()).isEqualTo(settledPerActor[a].get());
+      assertThat(user.reserved().micros()).isEqualTo(openPerActor[a].get());
+      assertThat(user.spent().micros() + user.reserved().micros()).isLessThanOrEqualTo(700_000);
+    }
+    assertThat(reservationRows()).isEqualTo(openCalls.get() * 2);
+
+    clock.advance(Duration.ofMinutes(3));
+    assertThat(instances[0].expireReservations()).isEqualTo((int) openCalls.get());
+    assertThat(instances[1].status(actors[0], "chat").get(0).reserved().micros()).isZero();
+    assertThat(instances[1].status(actors[0], "chat").get(0).spent().micros())
+        .isEqualTo(settledTotal.get());
   }
 
   @Test
