@@ -170,6 +170,63 @@ public final class PostgresBudgetStore implements BudgetStore {
       """
           .formatted(WINDOW_SUM.formatted("(SELECT now_millis FROM p)"));
 
+  /**
+   * Settles a call whose reservation has only calendar lines (the common case) in one short
+   * statement; it changes nothing if the call also has a rolling line, which {@link #SETTLE} then
+   * settles whole. Usage rows are locked in the same order as reservations lock them.
+   */
+  private static final String SETTLE_CALENDAR =
+      """
+      WITH res AS (
+        DELETE FROM gr_budget_reservation r
+        WHERE r.call_id = ? AND r.kind = 'C' AND r.state <> 'S'
+          AND NOT EXISTS (
+            SELECT 1 FROM gr_budget_reservation w
+            WHERE w.call_id = r.call_id AND w.kind = 'W' AND w.state <> 'S')
+        RETURNING r.budget_name, r.scope_key, r.period_start, r.amount_micros, r.state),
+      lk AS (
+        SELECT 1 FROM gr_budget_usage u JOIN res USING (budget_name, scope_key, period_start)
+        ORDER BY u.budget_name, u.scope_key, u.period_start
+        FOR UPDATE OF u)
+      UPDATE gr_budget_usage u
+      SET spent_micros = u.spent_micros + ?::bigint,
+          reserved_micros = u.reserved_micros
+            - CASE WHEN res.state = 'R' THEN res.amount_micros ELSE 0 END
+      FROM res
+      WHERE u.budget_name = res.budget_name AND u.scope_key = res.scope_key
+        AND u.period_start = res.period_start AND (SELECT count(*) FROM lk) >= 0
+      RETURNING u.budget_name, u.scope_key, u.currency, u.limit_micros, u.period_start,
+        u.period_end, u.spent_micros, 0::bigint AS window_millis
+      """;
+
+  /**
+   * Reserves one calendar line (the common case): the conditional upsert of its total, and the
+   * reservation row only if the total took the amount; a refusal writes nothing.
+   */
+  private static final String RESERVE_ONE_CALENDAR =
+      """
+      WITH up AS (
+        INSERT INTO gr_budget_usage AS u (budget_name, scope_key, period_start, period_end,
+          currency, limit_micros, enforced, spent_micros, reserved_micros)
+        SELECT ?, ?, ?::timestamptz, ?::timestamptz, ?, ?::bigint, ?::boolean, 0, ?::bigint
+        WHERE ?::bigint <= ?::bigint OR NOT ?::boolean
+        ON CONFLICT (budget_name, scope_key, period_start) DO UPDATE
+          SET reserved_micros = u.reserved_micros + excluded.reserved_micros,
+              limit_micros = excluded.limit_micros,
+              enforced = excluded.enforced
+          WHERE NOT excluded.enforced
+            OR u.spent_micros + u.reserved_micros + excluded.reserved_micros
+               <= excluded.limit_micros
+        RETURNING u.budget_name, u.scope_key, u.period_start),
+      res AS (
+        INSERT INTO gr_budget_reservation (call_id, budget_name, scope_key, period_start,
+          kind, amount_micros, expires_at, state)
+        SELECT ?, budget_name, scope_key, period_start, 'C', ?::bigint, ?::timestamptz, 'R'
+        FROM up
+        RETURNING 1)
+      SELECT count(*) FROM res
+      """;
+
   private static final String EXPIRE =
       """
       WITH exp AS (
@@ -284,12 +341,21 @@ public final class PostgresBudgetStore implements BudgetStore {
       throw new IllegalArgumentException("lines must not be empty");
     }
     maybeSweep(now);
-    String sql = reserveSql.computeIfAbsent(lines.size(), PostgresBudgetStore::reserveSql);
+    boolean oneCalendar = lines.size() == 1 && !lines.get(0).rolling();
+    String sql =
+        oneCalendar
+            ? RESERVE_ONE_CALENDAR
+            : reserveSql.computeIfAbsent(
+                anyRolling(lines) ? -lines.size() : lines.size(), PostgresBudgetStore::reserveSql);
     for (int attempt = 1; ; attempt++) {
       try (Connection c = dataSource.getConnection()) {
         boolean autoCommit = autoCommit(c);
         try {
-          if (reserveOnce(c, sql, callId, lines, expiresAt, now)) {
+          boolean granted =
+              oneCalendar
+                  ? reserveOneCalendar(c, callId, lines.get(0), expiresAt)
+                  : reserveOnce(c, sql, callId, lines, expiresAt, now);
+          if (granted) {
             return ReserveOutcome.granted();
           }
           ReserveOutcome refused = diagnose(c, lines, now);
@@ -361,6 +427,39 @@ public final class PostgresBudgetStore implements BudgetStore {
       }
       throw e;
     }
+  }
+
+  private static boolean reserveOneCalendar(
+      Connection c, String callId, BudgetLine line, Instant expiresAt) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(RESERVE_ONE_CALENDAR)) {
+      ps.setString(1, line.budgetName());
+      ps.setString(2, line.scopeKey());
+      ps.setObject(3, utc(line.periodStart()));
+      ps.setObject(4, utc(line.periodEnd()));
+      ps.setString(5, line.currency().getCurrencyCode());
+      ps.setLong(6, line.limitMicros());
+      ps.setBoolean(7, line.enforced());
+      ps.setLong(8, line.amountMicros());
+      ps.setLong(9, line.amountMicros());
+      ps.setLong(10, line.limitMicros());
+      ps.setBoolean(11, line.enforced());
+      ps.setString(12, callId);
+      ps.setLong(13, line.amountMicros());
+      ps.setObject(14, utc(expiresAt));
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1) == 1;
+      }
+    }
+  }
+
+  private static boolean anyRolling(List<BudgetLine> lines) {
+    for (BudgetLine line : lines) {
+      if (line.rolling()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Puts the connection in autocommit mode; returns the mode to restore. */
@@ -439,10 +538,26 @@ public final class PostgresBudgetStore implements BudgetStore {
 
   private static List<SpendChange> settleOnce(
       Connection c, String callId, long actualMicros, Instant now) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(SETTLE_CALENDAR)) {
+      ps.setString(1, callId);
+      ps.setLong(2, actualMicros);
+      List<SpendChange> changes = changes(ps, actualMicros, now);
+      if (!changes.isEmpty()) {
+        return changes;
+      }
+    }
+    // a rolling line, or nothing to settle
     try (PreparedStatement ps = c.prepareStatement(SETTLE)) {
       ps.setString(1, callId);
       ps.setLong(2, actualMicros);
       ps.setLong(3, now.toEpochMilli());
+      return changes(ps, actualMicros, now);
+    }
+  }
+
+  private static List<SpendChange> changes(PreparedStatement ps, long actualMicros, Instant now)
+      throws SQLException {
+    {
       List<SpendChange> changes = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -528,7 +643,14 @@ public final class PostgresBudgetStore implements BudgetStore {
     return Math.max(1, Duration.between(line.periodStart(), line.periodEnd()).toMillis());
   }
 
-  private static String reserveSql(int lines) {
+  /**
+   * The reservation of several lines, or of any rolling line.
+   *
+   * @param key the number of lines, negated if any line is rolling
+   */
+  private static String reserveSql(int key) {
+    int lines = Math.abs(key);
+    boolean rolling = key < 0;
     StringBuilder values = new StringBuilder();
     for (int i = 0; i < lines; i++) {
       if (i > 0) {
@@ -538,7 +660,8 @@ public final class PostgresBudgetStore implements BudgetStore {
           "(?::text, ?::text, ?::text, ?::timestamptz, ?::timestamptz, ?::text, ?::bigint,"
               + " ?::boolean, ?::bigint, ?::bigint, ?::bigint)");
     }
-    return """
+    String sql =
+        """
         WITH req (budget_name, scope_key, kind, period_start, period_end, currency, limit_micros,
                   enforced, amount, window_millis, now_millis) AS (VALUES %s),
         up AS (
@@ -591,7 +714,14 @@ public final class PostgresBudgetStore implements BudgetStore {
           ELSE gr_budget_refuse() END
         FROM n
         """
-        .formatted(values, WINDOW_SUM.formatted("excluded.last_millis"));
+            .formatted(values, WINDOW_SUM.formatted("excluded.last_millis"));
+    if (rolling) {
+      return sql;
+    }
+    // calendar lines only: no rolling upsert to plan and run
+    int from = sql.indexOf("upr AS (");
+    int to = sql.indexOf("res AS (");
+    return sql.substring(0, from) + "upr AS (SELECT 1 AS one WHERE false),\n" + sql.substring(to);
   }
 
   private static OffsetDateTime utc(Instant instant) {

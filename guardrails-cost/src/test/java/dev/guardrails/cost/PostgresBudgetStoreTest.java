@@ -604,6 +604,39 @@ final class PostgresBudgetStoreTest {
   }
 
   @Test
+  void oneLineAboveTheLimit_onAFreshTotal_isRefusedAndWritesNothing() throws Exception {
+    BudgetGuard guard =
+        instance(pg.newInstance(1), clock, budget("user", BudgetScope.ACTOR, 1_000_000));
+    assertThatThrownBy(() -> guard.reserve("big", ALICE, "chat", usd("1.01")))
+        .isInstanceOf(BudgetExceeded.class);
+    assertThat(reservationRows()).isZero();
+    assertThat(guard.reserve("fits", ALICE, "chat", usd("1.00"))).isTrue();
+    assertThat(reservationRows()).isEqualTo(1);
+  }
+
+  @Test
+  void callWithRollingAndCalendarLines_settlesWholeAndOnce() throws Exception {
+    Budget hourly =
+        Budget.builder("hourly-mixed")
+            .scope(BudgetScope.ACTOR)
+            .limit(usd("1.00"))
+            .period(BudgetPeriod.rolling(Duration.ofHours(1)))
+            .build();
+    Budget daily = budget("daily", BudgetScope.TENANT, 10_000_000);
+    BudgetGuard guard = instance(pg.newInstance(2), clock, hourly, daily);
+    guard.reserve("m1", ALICE, "chat", usd("0.50"));
+    assertThat(reservationRows()).isEqualTo(2);
+    assertThat(guard.settle("m1", usd("0.30"))).isTrue();
+    assertThat(guard.settle("m1", usd("0.30"))).isFalse();
+    assertThat(reservationRows()).isZero();
+    List<BudgetStatus> status = guard.status(ALICE, "chat");
+    assertThat(status.get(0).spent()).isEqualTo(usd("0.30"));
+    assertThat(status.get(0).reserved().micros()).isZero();
+    assertThat(status.get(1).spent()).isEqualTo(usd("0.30"));
+    assertThat(status.get(1).reserved().micros()).isZero();
+  }
+
+  @Test
   void createSchema_isIdempotentAndItsSqlIsPublished() {
     PostgresBudgetStore store = PostgresBudgetStore.create(pg.newInstance(1));
     store.createSchema();

@@ -85,11 +85,14 @@ public class GuardedCallBenchmark {
           .rateLimit(PERMITS, Duration.ofSeconds(1))
           .retry(RetryPolicy.defaults())
           .build();
+  private final GuardedCall<Long, String> budgetOnly = layered(true, false);
+  private final GuardedCall<Long, String> meterOnly = layered(false, true);
   private final GuardedCall<Long, String> cached = guarded(true, false);
   private final GuardedCall<Long, String> cachedShared = guarded(true, true);
   private final Cache<Long, String> caffeine = Caffeine.newBuilder().maximumSize(10_000).build();
   private final Cache<Long, String> caffeineTtl = caffeineLikeTheModule();
   private final Supplier<String> chain = resilience4j();
+  private final Clock systemClock = Clock.systemUTC();
   private long nextKey;
 
   /**
@@ -166,6 +169,48 @@ public class GuardedCallBenchmark {
   }
 
   /**
+   * Attribution of the miss path: the chain's layers plus the in-memory budget (reserve, settle),
+   * without meter or cache.
+   *
+   * @return the response
+   */
+  @Benchmark
+  public String guardedLayersAndBudget() {
+    return budgetOnly.call(actor, nextKey++);
+  }
+
+  /**
+   * Attribution of the miss path: the chain's layers plus the meter, without budget or cache.
+   *
+   * @return the response
+   */
+  @Benchmark
+  public String guardedLayersAndMeter() {
+    return meterOnly.call(actor, nextKey++);
+  }
+
+  /**
+   * Attribution of the hit path: one read of the system clock in milliseconds, the least a cache
+   * entry with a time to live needs to know it is still fresh (by {@code Clock.systemUTC()}).
+   *
+   * @return the time
+   */
+  @Benchmark
+  public long systemClockMillis() {
+    return systemClock.millis();
+  }
+
+  /**
+   * Attribution of the hit path: one {@code System.nanoTime()}, Caffeine's default ticker.
+   *
+   * @return the time
+   */
+  @Benchmark
+  public long systemNanoTime() {
+    return System.nanoTime();
+  }
+
+  /**
    * Baseline of the miss path: rate limiter, breaker and retry of Resilience4j.
    *
    * @return the response
@@ -232,6 +277,35 @@ public class GuardedCallBenchmark {
         .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
         .executor(Runnable::run)
         .build();
+  }
+
+  private static GuardedCall<Long, String> layered(boolean withBudget, boolean withMeter) {
+    Clock clock = Clock.systemUTC();
+    GuardedCall.Builder<Long, String> builder =
+        GuardedCall.<Long, String>builder("bench.attribution", GuardedCallBenchmark::upstream)
+            .clock(clock)
+            .rateLimit(PERMITS, Duration.ofSeconds(1))
+            .retry(RetryPolicy.defaults());
+    CostModel<Long, String> model = CostModel.flat(Money.ofMicros(1, USD));
+    if (withBudget) {
+      builder.budgets(
+          BudgetGuard.builder(InMemoryBudgetStore.create())
+              .budget(
+                  Budget.builder("per-actor-monthly")
+                      .scope(BudgetScope.ACTOR)
+                      .limit(Money.of("1000000000", USD))
+                      .period(BudgetPeriod.month(ZoneOffset.UTC))
+                      .build())
+              .clock(clock)
+              .build(),
+          model);
+    } else {
+      builder.costModel(model);
+    }
+    if (withMeter) {
+      builder.meter(CostMeter.create(USD, clock, ZoneOffset.UTC));
+    }
+    return builder.build();
   }
 
   private static GuardedCall<Long, String> guarded(boolean cache, boolean shared) {
