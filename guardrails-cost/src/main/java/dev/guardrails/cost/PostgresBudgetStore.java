@@ -200,6 +200,31 @@ public final class PostgresBudgetStore implements BudgetStore {
       """;
 
   /**
+   * Reserves one calendar line whose total exists (the common case) with a plain conditional
+   * update, cheaper than an upsert; PostgreSQL re-checks the condition on the latest row version
+   * under the row lock. No row changes when the total is missing or refuses; {@link
+   * #RESERVE_ONE_CALENDAR} then decides.
+   */
+  private static final String RESERVE_ONE_EXISTING =
+      """
+      WITH up AS (
+        UPDATE gr_budget_usage u
+        SET reserved_micros = u.reserved_micros + ?::bigint,
+            limit_micros = ?::bigint,
+            enforced = ?::boolean
+        WHERE u.budget_name = ? AND u.scope_key = ? AND u.period_start = ?::timestamptz
+          AND (NOT ?::boolean OR u.spent_micros + u.reserved_micros + ?::bigint <= ?::bigint)
+        RETURNING u.budget_name, u.scope_key, u.period_start),
+      res AS (
+        INSERT INTO gr_budget_reservation (call_id, budget_name, scope_key, period_start,
+          kind, amount_micros, expires_at, state)
+        SELECT ?, budget_name, scope_key, period_start, 'C', ?::bigint, ?::timestamptz, 'R'
+        FROM up
+        RETURNING 1)
+      SELECT count(*) FROM res
+      """;
+
+  /**
    * Reserves one calendar line (the common case): the conditional upsert of its total, and the
    * reservation row only if the total took the amount; a refusal writes nothing.
    */
@@ -431,6 +456,28 @@ public final class PostgresBudgetStore implements BudgetStore {
 
   private static boolean reserveOneCalendar(
       Connection c, String callId, BudgetLine line, Instant expiresAt) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(RESERVE_ONE_EXISTING)) {
+      OffsetDateTime start = utc(line.periodStart());
+      ps.setLong(1, line.amountMicros());
+      ps.setLong(2, line.limitMicros());
+      ps.setBoolean(3, line.enforced());
+      ps.setString(4, line.budgetName());
+      ps.setString(5, line.scopeKey());
+      ps.setObject(6, start);
+      ps.setBoolean(7, line.enforced());
+      ps.setLong(8, line.amountMicros());
+      ps.setLong(9, line.limitMicros());
+      ps.setString(10, callId);
+      ps.setLong(11, line.amountMicros());
+      ps.setObject(12, utc(expiresAt));
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        if (rs.getLong(1) == 1) {
+          return true;
+        }
+      }
+    }
+    // the total does not exist yet, or refuses: the upsert creates it or refuses again
     try (PreparedStatement ps = c.prepareStatement(RESERVE_ONE_CALENDAR)) {
       ps.setString(1, line.budgetName());
       ps.setString(2, line.scopeKey());
