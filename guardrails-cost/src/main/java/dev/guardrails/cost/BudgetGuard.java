@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -63,6 +65,17 @@ public final class BudgetGuard {
   private final Clock clock;
   private final EventSink events;
   private final Duration reservationTimeout;
+  private final long reservationTimeoutMillis;
+
+  /**
+   * The store when it is an {@link InMemoryBudgetStore}: calls then take its allocation-free path.
+   */
+  private final @Nullable InMemoryBudgetStore inMemory;
+
+  private final boolean anyAlerts;
+
+  /** Per operation name: the budgets that apply, and the totals last used for each. */
+  private final ConcurrentHashMap<String, Plan> plans = new ConcurrentHashMap<>();
 
   private BudgetGuard(Builder b, Currency currency) {
     this.store = b.store;
@@ -72,6 +85,13 @@ public final class BudgetGuard {
     this.clock = b.clock;
     this.events = b.events;
     this.reservationTimeout = b.reservationTimeout;
+    this.reservationTimeoutMillis = b.reservationTimeout.toMillis();
+    this.inMemory = b.store instanceof InMemoryBudgetStore m ? m : null;
+    boolean alerts = false;
+    for (Budget budget : budgets) {
+      alerts |= budget.alertPercentsUnsafe().length > 0;
+    }
+    this.anyAlerts = alerts;
   }
 
   /**
@@ -167,6 +187,168 @@ public final class BudgetGuard {
             Math.addExact(outcome.spentMicros(), outcome.reservedMicros()), line.currency()),
         Money.ofMicros(line.limitMicros(), line.currency()),
         resetsAt);
+  }
+
+  /**
+   * Reserves for a {@link GuardedCall} at {@code nowMillis} by {@link #clock}: like {@link
+   * #reserve(String, Actor, String, Money)}, but on an {@link InMemoryBudgetStore} with only
+   * calendar budgets it reserves through a handle, with no call id, line list or key object per
+   * call (the same totals, locks and checks as the general path).
+   *
+   * @param callIds makes a call id when the general path is taken
+   * @return what to give {@link #settleCall}, or null if no budget applies
+   */
+  @Nullable Object reserveCall(
+      Supplier<String> callIds, Actor actor, String operation, Money estimate, long nowMillis) {
+    InMemoryBudgetStore m = inMemory;
+    if (m != null && estimate.micros() >= 0) {
+      Plan plan = plans.get(operation);
+      if (plan == null) {
+        plan = plans.computeIfAbsent(operation, this::plan);
+      }
+      if (plan.budgets.length == 0) {
+        return null;
+      }
+      if (plan.calendarOnly) {
+        InMemoryBudgetStore.Pending p = reserveFast(m, plan, actor, operation, estimate, nowMillis);
+        if (p != null) {
+          return p;
+        }
+      }
+    }
+    String callId = callIds.get();
+    return reserve(callId, actor, operation, estimate, Instant.ofEpochMilli(nowMillis))
+        ? callId
+        : null;
+  }
+
+  /**
+   * Settles what {@link #reserveCall} returned, at {@code nowMillis} by {@link #clock}; publishes
+   * threshold crossings like {@link #settle(String, Money)}.
+   *
+   * @return true if this settled the call
+   */
+  boolean settleCall(Object reservation, Money actual, long nowMillis) {
+    if (reservation instanceof InMemoryBudgetStore.Pending p) {
+      if (actual.micros() < 0) {
+        throw new IllegalArgumentException("actual must not be negative, but was " + actual);
+      }
+      long[] after = new long[p.totals.length];
+      if (!Objects.requireNonNull(inMemory).settleCalendar(p, actual.micros(), after)) {
+        return false;
+      }
+      if (anyAlerts) {
+        for (int i = 0; i < after.length; i++) {
+          InMemoryBudgetStore.Total t = p.totals[i];
+          publishCrossings(
+              new SpendChange(
+                  t.budgetName,
+                  t.scopeKey,
+                  t.currency,
+                  Objects.requireNonNull(byName.get(t.budgetName)).limit().micros(),
+                  t.periodStart,
+                  t.periodEnd,
+                  after[i] - actual.micros(),
+                  after[i]));
+        }
+      }
+      return true;
+    }
+    return settle((String) reservation, actual, Instant.ofEpochMilli(nowMillis));
+  }
+
+  private InMemoryBudgetStore.@Nullable Pending reserveFast(
+      InMemoryBudgetStore m,
+      Plan plan,
+      Actor actor,
+      String operation,
+      Money estimate,
+      long nowMillis) {
+    int n = plan.budgets.length;
+    InMemoryBudgetStore.Total[] totals = new InMemoryBudgetStore.Total[n];
+    for (int i = 0; i < n; i++) {
+      Budget b = plan.budgets[i];
+      Memo memo = plan.memos[i];
+      if (memo == null || !memo.range.contains(nowMillis) || !memo.matches(actor)) {
+        BudgetPeriod.Range range = b.period().range(nowMillis);
+        InMemoryBudgetStore.Total t =
+            m.calendarTotal(
+                b.name(),
+                b.scopeKey(actor, operation),
+                currency,
+                plan.limits[i],
+                plan.enforced[i],
+                range.start(),
+                range.end());
+        memo = new Memo(b.scope(), actor.tenantId(), actor.id(), range, t);
+        plan.memos[i] = memo;
+      }
+      totals[i] = memo.total;
+    }
+    InMemoryBudgetStore.Pending p =
+        m.reserveCalendar(
+            totals,
+            plan.limits,
+            plan.enforced,
+            estimate.micros(),
+            nowMillis,
+            nowMillis + reservationTimeoutMillis);
+    if (p == null) {
+      // refused, or a total was retired: the general path decides and explains; forget the memos
+      java.util.Arrays.fill(plan.memos, null);
+    }
+    return p;
+  }
+
+  private Plan plan(String operation) {
+    List<Budget> applicable = new ArrayList<>();
+    boolean calendarOnly = true;
+    for (Budget b : budgets) {
+      if (b.appliesTo(operation)) {
+        applicable.add(b);
+        calendarOnly &= !b.period().isRolling();
+      }
+    }
+    return new Plan(applicable.toArray(new Budget[0]), calendarOnly);
+  }
+
+  /** The budgets that apply to one operation. */
+  private static final class Plan {
+    final Budget[] budgets;
+    final boolean calendarOnly;
+    final long[] limits;
+    final boolean[] enforced;
+
+    /** The total each budget last used; racy by design, each entry is immutable. */
+    final @Nullable Memo[] memos;
+
+    Plan(Budget[] budgets, boolean calendarOnly) {
+      this.budgets = budgets;
+      this.calendarOnly = calendarOnly;
+      this.limits = new long[budgets.length];
+      this.enforced = new boolean[budgets.length];
+      for (int i = 0; i < budgets.length; i++) {
+        limits[i] = budgets[i].limit().micros();
+        enforced[i] = budgets[i].enforced();
+      }
+      this.memos = new Memo[budgets.length];
+    }
+  }
+
+  /** The running total of one budget for a scope (tenant, actor or all) in one period. */
+  private record Memo(
+      BudgetScope scope,
+      String tenantId,
+      String actorId,
+      BudgetPeriod.Range range,
+      InMemoryBudgetStore.Total total) {
+    boolean matches(Actor actor) {
+      return switch (scope) {
+        case GLOBAL, OPERATION -> true;
+        case TENANT -> tenantId.equals(actor.tenantId());
+        case ACTOR -> tenantId.equals(actor.tenantId()) && actorId.equals(actor.id());
+      };
+    }
   }
 
   /**

@@ -33,10 +33,39 @@ public final class BudgetPeriod {
   /** The calendar period last computed; a cache that saves time-zone arithmetic per call. */
   private volatile @Nullable Range last;
 
-  private record Range(Instant start, Instant end) {
+  /** A calendar period, with its bounds also in epoch milliseconds for cheap checks. */
+  record Range(Instant start, Instant end, long startMillis, long endMillis) {
+    Range(Instant start, Instant end) {
+      this(start, end, start.toEpochMilli(), end.toEpochMilli());
+    }
+
     boolean contains(Instant now) {
       return !now.isBefore(start) && now.isBefore(end);
     }
+
+    /** Whether the period contains the whole millisecond {@code millis}. */
+    boolean contains(long millis) {
+      return millis >= startMillis && millis < endMillis;
+    }
+  }
+
+  /**
+   * Returns the calendar period containing the instant {@code millis}; the cached one if it does.
+   *
+   * @throws IllegalStateException if this is a rolling window
+   */
+  Range range(long millis) {
+    Range r = last;
+    if (r != null && r.contains(millis)) {
+      return r;
+    }
+    if (kind == Kind.ROLLING) {
+      throw new IllegalStateException("a rolling window has no calendar range");
+    }
+    Instant now = Instant.ofEpochMilli(millis);
+    r = new Range(computeStart(now), computeEnd(now));
+    last = r;
+    return r;
   }
 
   private BudgetPeriod(Kind kind, @Nullable ZoneId zone, @Nullable Duration window) {

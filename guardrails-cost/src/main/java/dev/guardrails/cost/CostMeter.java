@@ -43,6 +43,7 @@ public final class CostMeter {
       Caffeine.newBuilder().maximumSize(RECENT_REQUESTS).executor(Runnable::run).build();
 
   private volatile @Nullable Day today;
+  private volatile @Nullable LastRow lastRow;
 
   private CostMeter(Currency currency, Clock clock, ZoneId zone) {
     this.currency = currency;
@@ -109,6 +110,20 @@ public final class CostMeter {
       Money cost,
       boolean failed,
       Instant now) {
+    record(actor, correlationId, operation, cost, failed, now.toEpochMilli());
+  }
+
+  /**
+   * {@link #record(Actor, String, String, Money, boolean)} at epoch millis read from {@link
+   * #clock}.
+   */
+  void record(
+      Actor actor,
+      @Nullable String correlationId,
+      String operation,
+      Money cost,
+      boolean failed,
+      long nowMillis) {
     Objects.requireNonNull(actor, "actor");
     Objects.requireNonNull(operation, "operation");
     Objects.requireNonNull(cost, "cost");
@@ -116,10 +131,8 @@ public final class CostMeter {
       throw new IllegalArgumentException(
           "metered cost must be a non-negative amount in " + currency + ", but was " + cost);
     }
-    LocalDate day = day(now.toEpochMilli());
-    Cell cell =
-        rows.computeIfAbsent(
-            new RowKey(day, actor.tenantId(), actor.id(), operation), k -> new Cell());
+    LocalDate day = day(nowMillis);
+    Cell cell = cell(day, actor.tenantId(), actor.id(), operation);
     cell.calls.increment();
     if (failed) {
       cell.failures.increment();
@@ -129,6 +142,25 @@ public final class CostMeter {
       requests.get(correlationId, k -> new LongAdder()).add(cost.micros());
     }
   }
+
+  /** The row of a day, tenant, actor and operation; remembers the last one to skip the lookup. */
+  private Cell cell(LocalDate day, String tenantId, String actorId, String operation) {
+    LastRow last = lastRow;
+    if (last != null
+        && last.day.equals(day)
+        && last.tenantId.equals(tenantId)
+        && last.actorId.equals(actorId)
+        && last.operation.equals(operation)) {
+      return last.cell;
+    }
+    Cell cell =
+        rows.computeIfAbsent(new RowKey(day, tenantId, actorId, operation), k -> new Cell());
+    lastRow = new LastRow(day, tenantId, actorId, operation, cell);
+    return cell;
+  }
+
+  private record LastRow(
+      LocalDate day, String tenantId, String actorId, String operation, Cell cell) {}
 
   /**
    * Returns what the calls made while serving one request cost, for the most recent {@value
@@ -184,6 +216,7 @@ public final class CostMeter {
    */
   public void purgeBefore(LocalDate day) {
     Objects.requireNonNull(day, "day");
+    lastRow = null;
     rows.keySet().removeIf(k -> k.day.isBefore(day));
     hits.keySet().removeIf(k -> k.day.isBefore(day));
   }

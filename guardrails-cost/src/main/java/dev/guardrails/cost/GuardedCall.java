@@ -21,7 +21,6 @@ import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Optional;
@@ -38,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
@@ -113,6 +113,10 @@ public final class GuardedCall<Q, R> {
   private final long retryDeposit;
   private final String callIdPrefix = newCallIdPrefix();
   private final AtomicLong callIds = new AtomicLong();
+  private final Supplier<String> callIdSupplier = this::newCallId;
+
+  /** No settle time was read. */
+  private static final long NO_TIME = Long.MIN_VALUE;
 
   private GuardedCall(Builder<Q, R> b) {
     this.operation = b.operation;
@@ -398,13 +402,15 @@ public final class GuardedCall<Q, R> {
     BudgetGuard b = budgets;
     CostModel<Q, R> model = costModel;
     Money estimate = model == null ? zero : model.estimate(request);
-    String callId = null;
+    Object reservation = null;
     if (b != null) {
-      callId = newCallId();
-      if (!b.reserve(
-          callId, actor, operation, Objects.requireNonNull(estimate), b.clock().instant())) {
-        callId = null;
-      }
+      reservation =
+          b.reserveCall(
+              callIdSupplier,
+              actor,
+              operation,
+              Objects.requireNonNull(estimate),
+              b.clock().millis());
     }
     boolean reachedUpstream = false;
     boolean timedOut = false;
@@ -474,11 +480,11 @@ public final class GuardedCall<Q, R> {
       }
     } catch (RuntimeException | Error e) {
       Money cost = timedOut ? estimate : zero;
-      Instant end = null;
-      if (callId != null) {
+      long end = NO_TIME;
+      if (reservation != null) {
         BudgetGuard settling = Objects.requireNonNull(b);
-        end = settling.clock().instant();
-        settling.settle(callId, Objects.requireNonNull(cost), end);
+        end = settling.clock().millis();
+        settling.settleCall(reservation, Objects.requireNonNull(cost), end);
       }
       CostMeter m = meter;
       if (m != null && reachedUpstream) {
@@ -489,13 +495,13 @@ public final class GuardedCall<Q, R> {
     } finally {
       depositRetryToken();
     }
-    settleAndMeter(actor, request, response, estimate, callId);
+    settleAndMeter(actor, request, response, estimate, reservation);
     return response;
   }
 
   /** Settles and meters a call that succeeded; never throws for a faulty cost model. */
   private void settleAndMeter(
-      Actor actor, Q request, R response, @Nullable Money estimate, @Nullable String callId) {
+      Actor actor, Q request, R response, @Nullable Money estimate, @Nullable Object reservation) {
     CostModel<Q, R> model = costModel;
     Money z = zero;
     if (model == null || z == null) {
@@ -522,11 +528,11 @@ public final class GuardedCall<Q, R> {
           UpstreamEvent.Kind.COST_ABOVE_ESTIMATE,
           "actual cost " + actual + " above the estimate " + estimate);
     }
-    Instant end = null;
-    if (callId != null) {
+    long end = NO_TIME;
+    if (reservation != null) {
       BudgetGuard b = Objects.requireNonNull(budgets);
-      end = b.clock().instant();
-      b.settle(callId, actual, end);
+      end = b.clock().millis();
+      b.settleCall(reservation, actual, end);
     }
     CostMeter m = meter;
     if (m != null) {
@@ -538,10 +544,10 @@ public final class GuardedCall<Q, R> {
    * The meter's time of a call that ended at {@code end} by the budgets' clock: the same instant
    * when the meter shares that clock, so one call reads the clock once after it ends.
    */
-  private Instant meterTime(@Nullable Instant end) {
+  private long meterTime(long end) {
     CostMeter m = Objects.requireNonNull(meter);
     BudgetGuard b = budgets;
-    return end != null && b != null && b.clock().equals(m.clock()) ? end : m.clock().instant();
+    return end != NO_TIME && b != null && b.clock().equals(m.clock()) ? end : m.clock().millis();
   }
 
   private @Nullable R invoke(Q request) throws Exception {

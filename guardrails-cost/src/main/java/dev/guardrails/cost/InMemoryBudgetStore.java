@@ -5,6 +5,8 @@ import dev.guardrails.cost.spi.BudgetStore;
 import dev.guardrails.cost.spi.BudgetUsage;
 import dev.guardrails.cost.spi.ReserveOutcome;
 import dev.guardrails.cost.spi.SpendChange;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -12,10 +14,9 @@ import java.util.ArrayList;
 import java.util.Currency;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
@@ -40,6 +41,10 @@ public final class InMemoryBudgetStore implements BudgetStore {
 
   private final ConcurrentHashMap<TotalKey, Total> totals = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Pending> pending = new ConcurrentHashMap<>();
+
+  /** Reservations of {@link #reserveCalendar}: no call id, settled through their handle. */
+  private final ConcurrentHashMap<Pending, Pending> handles = new ConcurrentHashMap<>();
+
   private final AtomicLong totalIds = new AtomicLong();
   private final AtomicLong nextSweepMillis = new AtomicLong(Long.MIN_VALUE);
 
@@ -68,7 +73,7 @@ public final class InMemoryBudgetStore implements BudgetStore {
     maybeSweep(now);
     int n = lines.size();
     long[] amounts = new long[n];
-    Pending claim = new Pending(new Total[n], amounts, expiresAt);
+    Pending claim = new Pending(new Total[n], amounts, ceilMillis(expiresAt));
     if (pending.putIfAbsent(callId, claim) != null) {
       throw new IllegalArgumentException("call id is already reserved: " + callId);
     }
@@ -121,13 +126,10 @@ public final class InMemoryBudgetStore implements BudgetStore {
     if (p == null) {
       return List.of();
     }
-    int state;
-    do {
-      state = p.state.get();
-      if (state == SETTLED) {
-        return List.of();
-      }
-    } while (!p.state.compareAndSet(state, SETTLED));
+    int state = p.settle();
+    if (state == SETTLED) {
+      return List.of();
+    }
     pending.remove(callId, p);
     boolean release = state == RESERVED;
     List<SpendChange> changes = new ArrayList<>(p.totals.length);
@@ -163,23 +165,27 @@ public final class InMemoryBudgetStore implements BudgetStore {
     Objects.requireNonNull(now, "now");
     int released = 0;
     Instant forgetBefore = now.minus(LATE_SETTLE_RETENTION);
-    for (Iterator<Map.Entry<String, Pending>> it = pending.entrySet().iterator(); it.hasNext(); ) {
-      Pending p = it.next().getValue();
-      if (p.expiresAt.isAfter(now)) {
+    long nowMillis = now.toEpochMilli();
+    long forgetMillis = forgetBefore.toEpochMilli();
+    for (Iterator<Pending> it = pending.values().iterator(); it.hasNext(); ) {
+      Pending p = it.next();
+      if (p.expiresAtMillis > nowMillis) {
         continue;
       }
-      if (p.state.compareAndSet(RESERVED, EXPIRED)) {
-        for (int i = 0; i < p.totals.length; i++) {
-          Total t = p.totals[i];
-          t.lock.lock();
-          try {
-            t.reserved -= p.amounts[i];
-          } finally {
-            t.lock.unlock();
-          }
-        }
+      if (p.expire()) {
         released++;
-      } else if (p.state.get() == EXPIRED && p.expiresAt.isBefore(forgetBefore)) {
+      } else if (p.state() == EXPIRED && p.expiresAtMillis < forgetMillis) {
+        it.remove();
+      }
+    }
+    for (Iterator<Pending> it = handles.keySet().iterator(); it.hasNext(); ) {
+      Pending p = it.next();
+      if (p.expiresAtMillis > nowMillis) {
+        continue;
+      }
+      if (p.expire()) {
+        released++;
+      } else if (p.state() == EXPIRED && p.expiresAtMillis < forgetMillis) {
         it.remove();
       }
     }
@@ -215,15 +221,149 @@ public final class InMemoryBudgetStore implements BudgetStore {
 
   @Override
   public String toString() {
-    return "InMemoryBudgetStore{totals=" + totals.size() + ", pending=" + pending.size() + "}";
+    return "InMemoryBudgetStore{totals="
+        + totals.size()
+        + ", pending="
+        + (pending.size() + handles.size())
+        + "}";
   }
 
   private void maybeSweep(Instant now) {
-    long millis = now.toEpochMilli();
+    maybeSweep(now.toEpochMilli());
+  }
+
+  private void maybeSweep(long millis) {
     long next = nextSweepMillis.get();
     if (millis >= next && nextSweepMillis.compareAndSet(next, millis + SWEEP_INTERVAL_MILLIS)) {
-      expireReservations(now);
+      expireReservations(Instant.ofEpochMilli(millis));
     }
+  }
+
+  /**
+   * The running total of a calendar budget's period, created if new; for {@link #reserveCalendar},
+   * which a {@link BudgetGuard} on this store uses to skip building {@link BudgetLine}s, call ids
+   * and change lists on every call. Shared with the totals {@link #reserve} uses for the same
+   * budget, scope key and period.
+   */
+  Total calendarTotal(
+      String budgetName,
+      String scopeKey,
+      Currency currency,
+      long limitMicros,
+      boolean enforced,
+      Instant periodStart,
+      Instant periodEnd) {
+    TotalKey key = new TotalKey(budgetName, scopeKey, periodStart);
+    Total t = totals.get(key);
+    if (t != null) {
+      return t;
+    }
+    BudgetLine line =
+        new BudgetLine(
+            budgetName,
+            scopeKey,
+            currency,
+            limitMicros,
+            enforced,
+            false,
+            periodStart,
+            periodEnd,
+            0);
+    return totals.computeIfAbsent(key, k -> new Total(totalIds.incrementAndGet(), line));
+  }
+
+  /**
+   * Reserves {@code amount} in every calendar total or in none, like {@link #reserve}, and returns
+   * the handle to settle with; null if a total refused or has been retired (the caller then takes
+   * the general path, which re-reads the totals and explains a refusal).
+   *
+   * @param totals the totals, from {@link #calendarTotal}, at most one per running total
+   * @param limits each total's limit
+   * @param enforced whether each limit refuses
+   */
+  @Nullable Pending reserveCalendar(
+      Total[] totals,
+      long[] limits,
+      boolean[] enforced,
+      long amount,
+      long nowMillis,
+      long expiresAtMillis) {
+    maybeSweep(nowMillis);
+    int n = totals.length;
+    if (n == 1) {
+      Total t = totals[0];
+      t.lock.lock();
+      try {
+        if (t.dead || (enforced[0] && amount > limits[0] - t.spent - t.reserved)) {
+          return null;
+        }
+        t.limit = limits[0];
+        t.reserved += amount;
+      } finally {
+        t.lock.unlock();
+      }
+    } else {
+      Total[] order = totals.clone();
+      sortById(order);
+      lockAll(order);
+      try {
+        if (anyDead(order)) {
+          return null;
+        }
+        for (int i = 0; i < n; i++) {
+          Total t = totals[i];
+          if (enforced[i] && amount > limits[i] - t.spent - t.reserved) {
+            return null;
+          }
+        }
+        for (int i = 0; i < n; i++) {
+          totals[i].limit = limits[i];
+          totals[i].reserved += amount;
+        }
+      } finally {
+        unlockAll(order);
+      }
+    }
+    long[] amounts = new long[n];
+    java.util.Arrays.fill(amounts, amount);
+    Pending p = new Pending(totals, amounts, expiresAtMillis);
+    handles.put(p, p);
+    return p;
+  }
+
+  /**
+   * Settles a reservation of {@link #reserveCalendar}: adds the actual cost to every total and
+   * releases the reserved amount unless it expired; records each total's spend after the change in
+   * {@code spentAfter}. Idempotent: false if it was settled before.
+   */
+  boolean settleCalendar(Pending p, long actualMicros, long[] spentAfter) {
+    int state = p.settle();
+    if (state == SETTLED) {
+      return false;
+    }
+    handles.remove(p);
+    boolean release = state == RESERVED;
+    for (int i = 0; i < p.totals.length; i++) {
+      Total t = p.totals[i];
+      t.lock.lock();
+      try {
+        if (release) {
+          t.reserved -= p.amounts[i];
+        }
+        if (actualMicros != 0) {
+          t.spent = Math.addExact(t.spent, actualMicros);
+        }
+        spentAfter[i] = t.spent;
+      } finally {
+        t.lock.unlock();
+      }
+    }
+    return true;
+  }
+
+  private static long ceilMillis(Instant instant) {
+    long millis = instant.toEpochMilli();
+    return Instant.ofEpochMilli(millis).equals(instant) ? millis : millis + 1;
   }
 
   private static void sortById(Total[] order) {
@@ -266,21 +406,74 @@ public final class InMemoryBudgetStore implements BudgetStore {
     }
   }
 
-  private static final class Pending {
+  /** A reservation in flight; its state moves once from reserved to settled or expired. */
+  static final class Pending {
+    private static final VarHandle STATE;
+
+    static {
+      try {
+        STATE = MethodHandles.lookup().findVarHandle(Pending.class, "state", int.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
     final Total[] totals;
     final long[] amounts;
-    final Instant expiresAt;
-    final AtomicInteger state = new AtomicInteger(RESERVED);
+    final long expiresAtMillis;
+    private final int hash = ThreadLocalRandom.current().nextInt();
+    private volatile int state = RESERVED;
 
-    Pending(Total[] totals, long[] amounts, Instant expiresAt) {
+    Pending(Total[] totals, long[] amounts, long expiresAtMillis) {
       this.totals = totals;
       this.amounts = amounts;
-      this.expiresAt = expiresAt;
+      this.expiresAtMillis = expiresAtMillis;
+    }
+
+    int state() {
+      return state;
+    }
+
+    /** Moves to settled; returns the state before, {@code SETTLED} if it was already. */
+    int settle() {
+      while (true) {
+        int s = state;
+        if (s == SETTLED || STATE.compareAndSet(this, s, SETTLED)) {
+          return s;
+        }
+      }
+    }
+
+    /** Releases the reserved amounts if still reserved; returns whether it did. */
+    boolean expire() {
+      if (!STATE.compareAndSet(this, RESERVED, EXPIRED)) {
+        return false;
+      }
+      for (int i = 0; i < totals.length; i++) {
+        Total t = totals[i];
+        t.lock.lock();
+        try {
+          t.reserved -= amounts[i];
+        } finally {
+          t.lock.unlock();
+        }
+      }
+      return true;
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+      return this == o;
     }
   }
 
   /** One running total; every field but the final ones is guarded by {@link #lock}. */
-  private static final class Total {
+  static final class Total {
     final long id;
     final ReentrantLock lock = new ReentrantLock();
     final String budgetName;
