@@ -223,12 +223,13 @@ public final class BudgetGuard {
   }
 
   /**
-   * Settles what {@link #reserveCall} returned, at {@code nowMillis} by {@link #clock}; publishes
-   * threshold crossings like {@link #settle(String, Money)}.
+   * Settles what {@link #reserveCall} returned; publishes threshold crossings like {@link
+   * #settle(String, Money)}. A handle settles into the totals it reserved and reads no clock; a
+   * call id settles at the current time by {@link #clock}.
    *
    * @return true if this settled the call
    */
-  boolean settleCall(Object reservation, Money actual, long nowMillis) {
+  boolean settleCall(Object reservation, Money actual) {
     if (reservation instanceof InMemoryBudgetStore.Pending p) {
       if (actual.micros() < 0) {
         throw new IllegalArgumentException("actual must not be negative, but was " + actual);
@@ -240,21 +241,35 @@ public final class BudgetGuard {
       if (anyAlerts) {
         for (int i = 0; i < after.length; i++) {
           InMemoryBudgetStore.Total t = p.totals[i];
-          publishCrossings(
-              new SpendChange(
-                  t.budgetName,
-                  t.scopeKey,
-                  t.currency,
-                  Objects.requireNonNull(byName.get(t.budgetName)).limit().micros(),
-                  t.periodStart,
-                  t.periodEnd,
-                  after[i] - actual.micros(),
-                  after[i]));
+          Budget b = byName.get(t.budgetName);
+          long before = after[i] - actual.micros();
+          if (b != null && crossesAny(b, b.limit().micros(), before, after[i])) {
+            publishCrossings(
+                new SpendChange(
+                    t.budgetName,
+                    t.scopeKey,
+                    t.currency,
+                    b.limit().micros(),
+                    t.periodStart,
+                    t.periodEnd,
+                    before,
+                    after[i]));
+          }
         }
       }
       return true;
     }
-    return settle((String) reservation, actual, Instant.ofEpochMilli(nowMillis));
+    return settle((String) reservation, actual, clock.instant());
+  }
+
+  private static boolean crossesAny(Budget b, long limitMicros, long before, long after) {
+    for (int percent : b.alertPercentsUnsafe()) {
+      long threshold = threshold(limitMicros, percent);
+      if (before < threshold && after >= threshold) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private InMemoryBudgetStore.@Nullable Pending reserveFast(

@@ -62,8 +62,9 @@ import org.jspecify.annotations.Nullable;
  *   <li><b>the call</b>, optionally on an executor with a timeout after which the caller stops
  *       waiting, the attempt is cancelled and an {@link UpstreamEvent} reports it;
  *   <li><b>settle and meter</b>: the actual cost is settled in the budgets and recorded in the
- *       meter. A failed call settles zero, except a timed-out one, which settles its estimate (the
- *       upstream may have done and billed the work).
+ *       meter, on the day the call started (the clock is read once per call, before it). A failed
+ *       call settles zero, except a timed-out one, which settles its estimate (the upstream may
+ *       have done and billed the work).
  * </ol>
  *
  * <p>Errors: upstream failures (after retries) become {@link UpstreamUnavailable}; the caller's own
@@ -402,15 +403,16 @@ public final class GuardedCall<Q, R> {
     BudgetGuard b = budgets;
     CostModel<Q, R> model = costModel;
     Money estimate = model == null ? zero : model.estimate(request);
+    // one clock read per call: the budgets' period and the meter's day are those of the start
+    long startMillis = NO_TIME;
     Object reservation = null;
     if (b != null) {
+      startMillis = b.clock().millis();
       reservation =
           b.reserveCall(
-              callIdSupplier,
-              actor,
-              operation,
-              Objects.requireNonNull(estimate),
-              b.clock().millis());
+              callIdSupplier, actor, operation, Objects.requireNonNull(estimate), startMillis);
+    } else if (meter != null) {
+      startMillis = meter.clock().millis();
     }
     boolean reachedUpstream = false;
     boolean timedOut = false;
@@ -480,28 +482,35 @@ public final class GuardedCall<Q, R> {
       }
     } catch (RuntimeException | Error e) {
       Money cost = timedOut ? estimate : zero;
-      long end = NO_TIME;
       if (reservation != null) {
-        BudgetGuard settling = Objects.requireNonNull(b);
-        end = settling.clock().millis();
-        settling.settleCall(reservation, Objects.requireNonNull(cost), end);
+        Objects.requireNonNull(b).settleCall(reservation, Objects.requireNonNull(cost));
       }
       CostMeter m = meter;
       if (m != null && reachedUpstream) {
         m.record(
-            actor, correlationId(), operation, Objects.requireNonNull(cost), true, meterTime(end));
+            actor,
+            correlationId(),
+            operation,
+            Objects.requireNonNull(cost),
+            true,
+            meterTime(startMillis));
       }
       throw e;
     } finally {
       depositRetryToken();
     }
-    settleAndMeter(actor, request, response, estimate, reservation);
+    settleAndMeter(actor, request, response, estimate, reservation, startMillis);
     return response;
   }
 
   /** Settles and meters a call that succeeded; never throws for a faulty cost model. */
   private void settleAndMeter(
-      Actor actor, Q request, R response, @Nullable Money estimate, @Nullable Object reservation) {
+      Actor actor,
+      Q request,
+      R response,
+      @Nullable Money estimate,
+      @Nullable Object reservation,
+      long start) {
     CostModel<Q, R> model = costModel;
     Money z = zero;
     if (model == null || z == null) {
@@ -528,26 +537,26 @@ public final class GuardedCall<Q, R> {
           UpstreamEvent.Kind.COST_ABOVE_ESTIMATE,
           "actual cost " + actual + " above the estimate " + estimate);
     }
-    long end = NO_TIME;
     if (reservation != null) {
-      BudgetGuard b = Objects.requireNonNull(budgets);
-      end = b.clock().millis();
-      b.settleCall(reservation, actual, end);
+      Objects.requireNonNull(budgets).settleCall(reservation, actual);
     }
     CostMeter m = meter;
     if (m != null) {
-      m.record(actor, correlationId(), operation, actual, false, meterTime(end));
+      m.record(actor, correlationId(), operation, actual, false, meterTime(start));
     }
   }
 
   /**
-   * The meter's time of a call that ended at {@code end} by the budgets' clock: the same instant
-   * when the meter shares that clock, so one call reads the clock once after it ends.
+   * The meter's time of a call that started at {@code start}, read from the budgets' clock if there
+   * are budgets, else from the meter's: the same time when the meter shares that clock, so a call
+   * reads the clock once.
    */
-  private long meterTime(long end) {
+  private long meterTime(long start) {
     CostMeter m = Objects.requireNonNull(meter);
     BudgetGuard b = budgets;
-    return end != NO_TIME && b != null && b.clock().equals(m.clock()) ? end : m.clock().millis();
+    return start != NO_TIME && (b == null || b.clock().equals(m.clock()))
+        ? start
+        : m.clock().millis();
   }
 
   private @Nullable R invoke(Q request) throws Exception {

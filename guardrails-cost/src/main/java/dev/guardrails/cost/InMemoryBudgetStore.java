@@ -16,7 +16,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
@@ -41,9 +40,6 @@ public final class InMemoryBudgetStore implements BudgetStore {
 
   private final ConcurrentHashMap<TotalKey, Total> totals = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Pending> pending = new ConcurrentHashMap<>();
-
-  /** Reservations of {@link #reserveCalendar}: no call id, settled through their handle. */
-  private final ConcurrentHashMap<Pending, Pending> handles = new ConcurrentHashMap<>();
 
   private final AtomicLong totalIds = new AtomicLong();
   private final AtomicLong nextSweepMillis = new AtomicLong(Long.MIN_VALUE);
@@ -178,15 +174,26 @@ public final class InMemoryBudgetStore implements BudgetStore {
         it.remove();
       }
     }
-    for (Iterator<Pending> it = handles.keySet().iterator(); it.hasNext(); ) {
-      Pending p = it.next();
-      if (p.expiresAtMillis > nowMillis) {
-        continue;
+    // handles of reserveCalendar: linked in their first total, unlinked here or when settled
+    List<Pending> expired = new ArrayList<>();
+    for (Total t : totals.values()) {
+      t.lock.lock();
+      try {
+        for (Pending p = t.inFlight; p != null; ) {
+          Pending next = p.next;
+          if (p.expiresAtMillis <= nowMillis) {
+            t.unlink(p);
+            expired.add(p);
+          }
+          p = next;
+        }
+      } finally {
+        t.lock.unlock();
       }
+    }
+    for (Pending p : expired) {
       if (p.expire()) {
         released++;
-      } else if (p.state() == EXPIRED && p.expiresAtMillis < forgetMillis) {
-        it.remove();
       }
     }
     for (Iterator<Total> it = totals.values().iterator(); it.hasNext(); ) {
@@ -221,11 +228,7 @@ public final class InMemoryBudgetStore implements BudgetStore {
 
   @Override
   public String toString() {
-    return "InMemoryBudgetStore{totals="
-        + totals.size()
-        + ", pending="
-        + (pending.size() + handles.size())
-        + "}";
+    return "InMemoryBudgetStore{totals=" + totals.size() + ", pending=" + pending.size() + "}";
   }
 
   private void maybeSweep(Instant now) {
@@ -299,6 +302,9 @@ public final class InMemoryBudgetStore implements BudgetStore {
         }
         t.limit = limits[0];
         t.reserved += amount;
+        Pending p = new Pending(totals, new long[] {amount}, expiresAtMillis);
+        t.link(p);
+        return p;
       } finally {
         t.lock.unlock();
       }
@@ -316,19 +322,19 @@ public final class InMemoryBudgetStore implements BudgetStore {
             return null;
           }
         }
+        long[] amounts = new long[n];
         for (int i = 0; i < n; i++) {
           totals[i].limit = limits[i];
           totals[i].reserved += amount;
+          amounts[i] = amount;
         }
+        Pending p = new Pending(totals, amounts, expiresAtMillis);
+        totals[0].link(p);
+        return p;
       } finally {
         unlockAll(order);
       }
     }
-    long[] amounts = new long[n];
-    java.util.Arrays.fill(amounts, amount);
-    Pending p = new Pending(totals, amounts, expiresAtMillis);
-    handles.put(p, p);
-    return p;
   }
 
   /**
@@ -341,12 +347,14 @@ public final class InMemoryBudgetStore implements BudgetStore {
     if (state == SETTLED) {
       return false;
     }
-    handles.remove(p);
     boolean release = state == RESERVED;
     for (int i = 0; i < p.totals.length; i++) {
       Total t = p.totals[i];
       t.lock.lock();
       try {
+        if (i == 0) {
+          t.unlink(p);
+        }
         if (release) {
           t.reserved -= p.amounts[i];
         }
@@ -421,8 +429,13 @@ public final class InMemoryBudgetStore implements BudgetStore {
     final Total[] totals;
     final long[] amounts;
     final long expiresAtMillis;
-    private final int hash = ThreadLocalRandom.current().nextInt();
     private volatile int state = RESERVED;
+
+    /** Neighbours in the in-flight list of {@code totals[0]}, guarded by its lock. */
+    @Nullable Pending prev;
+
+    @Nullable Pending next;
+    boolean linked;
 
     Pending(Total[] totals, long[] amounts, long expiresAtMillis) {
       this.totals = totals;
@@ -460,16 +473,6 @@ public final class InMemoryBudgetStore implements BudgetStore {
       }
       return true;
     }
-
-    @Override
-    public int hashCode() {
-      return hash;
-    }
-
-    @Override
-    public boolean equals(@Nullable Object o) {
-      return this == o;
-    }
   }
 
   /** One running total; every field but the final ones is guarded by {@link #lock}. */
@@ -488,6 +491,39 @@ public final class InMemoryBudgetStore implements BudgetStore {
     long spent;
     long reserved;
     boolean dead;
+
+    /** Head of the handles of {@link #reserveCalendar} whose first total this is. */
+    @Nullable Pending inFlight;
+
+    void link(Pending p) {
+      Pending head = inFlight;
+      p.next = head;
+      p.prev = null;
+      if (head != null) {
+        head.prev = p;
+      }
+      inFlight = p;
+      p.linked = true;
+    }
+
+    void unlink(Pending p) {
+      if (!p.linked) {
+        return;
+      }
+      Pending prev = p.prev;
+      Pending next = p.next;
+      if (prev == null) {
+        inFlight = next;
+      } else {
+        prev.next = next;
+      }
+      if (next != null) {
+        next.prev = prev;
+      }
+      p.prev = null;
+      p.next = null;
+      p.linked = false;
+    }
 
     Total(long id, BudgetLine line) {
       this.id = id;

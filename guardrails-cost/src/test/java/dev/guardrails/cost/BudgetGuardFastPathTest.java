@@ -77,8 +77,8 @@ final class BudgetGuardFastPathTest {
     assertThat(guard.reserveCall(() -> "c4", BOB, "chat", usd(400_001), clock.millis()))
         .isNotNull();
 
-    assertThat(guard.settleCall(handle, usd(500_000), clock.millis())).isTrue();
-    assertThat(guard.settleCall(handle, usd(500_000), clock.millis())).isFalse();
+    assertThat(guard.settleCall(handle, usd(500_000))).isTrue();
+    assertThat(guard.settleCall(handle, usd(500_000))).isFalse();
     BudgetStatus status = guard.status(ALICE, "chat").get(0);
     assertThat(status.spent()).isEqualTo(usd(500_000));
     assertThat(status.reserved().micros()).isZero();
@@ -94,24 +94,44 @@ final class BudgetGuardFastPathTest {
     assertThat(guard.expireReservations()).isEqualTo(1);
     assertThat(guard.status(ALICE, "chat").get(0).reserved().micros()).isZero();
 
-    assertThat(guard.settleCall(handle, usd(700_000), clock.millis())).isTrue();
-    assertThat(guard.settleCall(handle, usd(700_000), clock.millis())).isFalse();
+    assertThat(guard.settleCall(handle, usd(700_000))).isTrue();
+    assertThat(guard.settleCall(handle, usd(700_000))).isFalse();
     BudgetStatus status = guard.status(ALICE, "chat").get(0);
     assertThat(status.spent()).isEqualTo(usd(700_000));
     assertThat(status.reserved().micros()).isZero();
   }
 
   @Test
+  void unsettledHandleOfSeveralBudgets_expiresInEveryTotal() {
+    BudgetGuard guard =
+        guard(
+            budget("user", BudgetScope.ACTOR, 1_000_000),
+            budget("tenant", BudgetScope.TENANT, 2_000_000));
+    Object kept = guard.reserveCall(() -> "a", ALICE, "chat", usd(300_000), clock.millis());
+    clock.advance(Duration.ofMinutes(1));
+    Object lost = guard.reserveCall(() -> "b", BOB, "chat", usd(400_000), clock.millis());
+    guard.settleCall(kept, usd(300_000));
+    clock.advance(Duration.ofMinutes(2));
+    assertThat(guard.expireReservations()).isEqualTo(1);
+    assertThat(guard.status(BOB, "chat").get(0).reserved().micros()).isZero();
+    assertThat(guard.status(BOB, "chat").get(1).reserved().micros()).isZero();
+    assertThat(guard.status(BOB, "chat").get(1).spent()).isEqualTo(usd(300_000));
+    assertThat(guard.expireReservations()).isZero();
+    assertThat(guard.settleCall(lost, usd(0))).isTrue();
+    assertThat(guard.status(BOB, "chat").get(1).reserved().micros()).isZero();
+  }
+
+  @Test
   void newDay_usesANewTotal_evenAfterTheOldOneWasRetired() {
     BudgetGuard guard = guard(budget("user", BudgetScope.ACTOR, 1_000_000));
     Object first = guard.reserveCall(() -> "a", ALICE, "chat", usd(900_000), clock.millis());
-    guard.settleCall(first, usd(900_000), clock.millis());
+    guard.settleCall(first, usd(900_000));
 
     clock.set(Instant.parse("2026-11-23T00:00:00Z"));
     assertThat(guard.expireReservations()).isZero(); // retires yesterday's total
     Object second = guard.reserveCall(() -> "b", ALICE, "chat", usd(900_000), clock.millis());
     assertThat(second).isNotNull();
-    guard.settleCall(second, usd(100_000), clock.millis());
+    guard.settleCall(second, usd(100_000));
     assertThat(guard.status(ALICE, "chat").get(0).spent()).isEqualTo(usd(100_000));
   }
 
