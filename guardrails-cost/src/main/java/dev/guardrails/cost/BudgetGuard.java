@@ -234,32 +234,29 @@ public final class BudgetGuard {
       if (actual.micros() < 0) {
         throw new IllegalArgumentException("actual must not be negative, but was " + actual);
       }
-      long[] after = new long[p.totals.length];
-      if (!Objects.requireNonNull(inMemory).settleCalendar(p, actual.micros(), after)) {
-        return false;
-      }
-      if (anyAlerts) {
-        for (int i = 0; i < after.length; i++) {
-          InMemoryBudgetStore.Total t = p.totals[i];
-          Budget b = byName.get(t.budgetName);
-          long before = after[i] - actual.micros();
-          if (b != null && crossesAny(b, b.limit().micros(), before, after[i])) {
-            publishCrossings(
-                new SpendChange(
-                    t.budgetName,
-                    t.scopeKey,
-                    t.currency,
-                    b.limit().micros(),
-                    t.periodStart,
-                    t.periodEnd,
-                    before,
-                    after[i]));
-          }
-        }
-      }
-      return true;
+      InMemoryBudgetStore m = Objects.requireNonNull(inMemory);
+      return m.settleCalendar(p, actual.micros(), anyAlerts ? crossings : null);
     }
     return settle((String) reservation, actual, clock.instant());
+  }
+
+  /** Publishes the alerts a handle's settle crossed. */
+  private final InMemoryBudgetStore.SettleListener crossings = this::settled;
+
+  private void settled(InMemoryBudgetStore.Total t, long before, long after) {
+    Budget b = byName.get(t.budgetName);
+    if (b != null && crossesAny(b, b.limit().micros(), before, after)) {
+      publishCrossings(
+          new SpendChange(
+              t.budgetName,
+              t.scopeKey,
+              t.currency,
+              b.limit().micros(),
+              t.periodStart,
+              t.periodEnd,
+              before,
+              after));
+    }
   }
 
   private static boolean crossesAny(Budget b, long limitMicros, long before, long after) {
@@ -280,8 +277,38 @@ public final class BudgetGuard {
       Money estimate,
       long nowMillis) {
     int n = plan.budgets.length;
-    InMemoryBudgetStore.Total[] totals = new InMemoryBudgetStore.Total[n];
-    for (int i = 0; i < n; i++) {
+    Memo only = plan.memos[0];
+    InMemoryBudgetStore.Total[] totals;
+    if (n == 1 && only != null && only.range.contains(nowMillis) && only.matches(actor)) {
+      totals = only.alone; // shared and never written: one total, the memo's own
+    } else {
+      totals = new InMemoryBudgetStore.Total[n];
+      resolve(m, plan, actor, operation, nowMillis, totals);
+    }
+    InMemoryBudgetStore.Pending p =
+        m.reserveCalendar(
+            totals,
+            plan.limits,
+            plan.enforced,
+            estimate.micros(),
+            nowMillis,
+            nowMillis + reservationTimeoutMillis);
+    if (p == null) {
+      // refused, or a total was retired: the general path decides and explains; forget the memos
+      java.util.Arrays.fill(plan.memos, null);
+    }
+    return p;
+  }
+
+  /** Fills {@code totals} with each budget's total for the actor at {@code nowMillis}. */
+  private void resolve(
+      InMemoryBudgetStore m,
+      Plan plan,
+      Actor actor,
+      String operation,
+      long nowMillis,
+      InMemoryBudgetStore.Total[] totals) {
+    for (int i = 0; i < totals.length; i++) {
       Budget b = plan.budgets[i];
       Memo memo = plan.memos[i];
       if (memo == null || !memo.range.contains(nowMillis) || !memo.matches(actor)) {
@@ -300,19 +327,6 @@ public final class BudgetGuard {
       }
       totals[i] = memo.total;
     }
-    InMemoryBudgetStore.Pending p =
-        m.reserveCalendar(
-            totals,
-            plan.limits,
-            plan.enforced,
-            estimate.micros(),
-            nowMillis,
-            nowMillis + reservationTimeoutMillis);
-    if (p == null) {
-      // refused, or a total was retired: the general path decides and explains; forget the memos
-      java.util.Arrays.fill(plan.memos, null);
-    }
-    return p;
   }
 
   private Plan plan(String operation) {
@@ -351,12 +365,30 @@ public final class BudgetGuard {
   }
 
   /** The running total of one budget for a scope (tenant, actor or all) in one period. */
-  private record Memo(
-      BudgetScope scope,
-      String tenantId,
-      String actorId,
-      BudgetPeriod.Range range,
-      InMemoryBudgetStore.Total total) {
+  private static final class Memo {
+    final BudgetScope scope;
+    final String tenantId;
+    final String actorId;
+    final BudgetPeriod.Range range;
+    final InMemoryBudgetStore.Total total;
+
+    /** {@code total} alone, for the calls of a single budget; never written. */
+    final InMemoryBudgetStore.Total[] alone;
+
+    Memo(
+        BudgetScope scope,
+        String tenantId,
+        String actorId,
+        BudgetPeriod.Range range,
+        InMemoryBudgetStore.Total total) {
+      this.scope = scope;
+      this.tenantId = tenantId;
+      this.actorId = actorId;
+      this.range = range;
+      this.total = total;
+      this.alone = new InMemoryBudgetStore.Total[] {total};
+    }
+
     boolean matches(Actor actor) {
       return switch (scope) {
         case GLOBAL, OPERATION -> true;

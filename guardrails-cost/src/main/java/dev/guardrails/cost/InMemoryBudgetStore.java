@@ -337,12 +337,17 @@ public final class InMemoryBudgetStore implements BudgetStore {
     }
   }
 
+  /** Told each total's settled spend after a {@link #settleCalendar}, outside the total's lock. */
+  interface SettleListener {
+    void settled(Total total, long spentBefore, long spentAfter);
+  }
+
   /**
    * Settles a reservation of {@link #reserveCalendar}: adds the actual cost to every total and
-   * releases the reserved amount unless it expired; records each total's spend after the change in
-   * {@code spentAfter}. Idempotent: false if it was settled before.
+   * releases the reserved amount unless it expired; tells the listener each total's spend before
+   * and after the change. Idempotent: false if it was settled before.
    */
-  boolean settleCalendar(Pending p, long actualMicros, long[] spentAfter) {
+  boolean settleCalendar(Pending p, long actualMicros, @Nullable SettleListener listener) {
     int state = p.settle();
     if (state == SETTLED) {
       return false;
@@ -350,6 +355,7 @@ public final class InMemoryBudgetStore implements BudgetStore {
     boolean release = state == RESERVED;
     for (int i = 0; i < p.totals.length; i++) {
       Total t = p.totals[i];
+      long after;
       t.lock.lock();
       try {
         if (i == 0) {
@@ -361,9 +367,12 @@ public final class InMemoryBudgetStore implements BudgetStore {
         if (actualMicros != 0) {
           t.spent = Math.addExact(t.spent, actualMicros);
         }
-        spentAfter[i] = t.spent;
+        after = t.spent;
       } finally {
         t.lock.unlock();
+      }
+      if (listener != null) {
+        listener.settled(t, after - actualMicros, after);
       }
     }
     return true;
