@@ -260,7 +260,11 @@ public final class CostMeter {
     }
 
     void increment() {
-      long now = clock.millis();
+      increment(clock.millis());
+    }
+
+    /** Counts a hit at {@code now}, epoch milliseconds read from the meter's clock. */
+    void increment(long now) {
       DayAdder c = current;
       if (c == null || now < c.startMillis || now >= c.endMillis) {
         Instant instant = Instant.ofEpochMilli(now);

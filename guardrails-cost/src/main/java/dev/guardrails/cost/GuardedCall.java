@@ -92,7 +92,29 @@ public final class GuardedCall<Q, R> {
   private final @Nullable Money zero;
   private final @Nullable CostMeter meter;
   private final CostMeter.@Nullable HitCounter hitCounter;
-  private final @Nullable Cache<Object, R> cache;
+  private final @Nullable Cache<Object, Stamped<R>> cache;
+
+  /**
+   * How long a cached response is served, in whole milliseconds rounded up: fresh while {@code now
+   * - written < ttlMillis}, by {@link #clock} (the same rule as Caffeine's expire-after-write on a
+   * millisecond ticker).
+   */
+  private final long ttlMillis;
+
+  /**
+   * The cache's Caffeine ticker: the latest clock reading seen (in nanoseconds), advanced by every
+   * write and by hits at most once a second, never ahead of the clock. Caffeine only uses it to
+   * reclaim expired entries; whether a response is still fresh is decided on each hit from one
+   * exact clock reading ({@link #ttlMillis}), so the hit path reads the clock once, not twice.
+   */
+  private final AtomicLong coarseNanos = new AtomicLong(Long.MIN_VALUE / 2);
+
+  /** Whether the budgets use this call's clock, so one reading serves both. */
+  private final boolean budgetsShareClock;
+
+  /** Whether the meter uses this call's clock, so one reading serves both. */
+  private final boolean meterSharesClock;
+
   private final ConcurrentHashMap<Object, Flight<R>> inflight = new ConcurrentHashMap<>();
   private final @Nullable Function<? super Q, ?> cacheKey;
   private final boolean cachePerTenant;
@@ -137,17 +159,24 @@ public final class GuardedCall<Q, R> {
     this.zero = z;
     this.hitCounter = b.meter == null ? null : b.meter.hitCounter(b.operation);
     if (b.cacheKey != null) {
-      Clock c = b.clock;
+      Duration ttl = Objects.requireNonNull(b.cacheTtl);
+      long nanos = ttl.toNanos();
+      this.ttlMillis = nanos / 1_000_000L + (nanos % 1_000_000L == 0 ? 0 : 1);
+      AtomicLong coarse = coarseNanos;
+      coarse.set(TimeUnit.MILLISECONDS.toNanos(b.clock.millis()));
       this.cache =
           Caffeine.newBuilder()
               .maximumSize(b.cacheMaxSize)
-              .expireAfterWrite(Objects.requireNonNull(b.cacheTtl))
-              .ticker(() -> TimeUnit.MILLISECONDS.toNanos(c.millis()))
+              .expireAfterWrite(ttl)
+              .ticker(coarse::get)
               .executor(Runnable::run)
-              .<Object, R>build();
+              .<Object, Stamped<R>>build();
     } else {
+      this.ttlMillis = 0;
       this.cache = null;
     }
+    this.budgetsShareClock = b.budgets != null && b.budgets.clock().equals(b.clock);
+    this.meterSharesClock = b.meter != null && b.meter.clock().equals(b.clock);
     this.cacheKey = b.cacheKey;
     this.cachePerTenant = b.cachePerTenant;
     this.operationLimiter =
@@ -234,37 +263,54 @@ public final class GuardedCall<Q, R> {
   public R call(Actor actor, Q request) {
     Objects.requireNonNull(actor, "actor");
     Objects.requireNonNull(request, "request");
-    Cache<Object, R> c = cache;
+    Cache<Object, Stamped<R>> c = cache;
     if (c == null) {
-      return guarded(actor, request);
+      return guarded(actor, request, NO_TIME);
     }
     Object key = cacheKey(actor, request);
-    R cached = c.getIfPresent(key);
-    if (cached != null) {
-      countHit();
-      return cached;
+    long now = clock.millis();
+    Stamped<R> cached = c.getIfPresent(key);
+    if (cached != null && now - cached.writtenMillis < ttlMillis) {
+      if (now - (coarseNanos.get() / 1_000_000L) >= 1_000L) {
+        advanceTicker(now);
+      }
+      countHit(now);
+      return cached.value;
     }
-    return miss(c, key, actor, request);
+    return miss(c, key, actor, request, now);
   }
 
-  private R miss(Cache<Object, R> c, Object key, Actor actor, Q request) {
+  /** Moves the cache's ticker up to {@code nowMillis}, never back. */
+  private void advanceTicker(long nowMillis) {
+    long nanos = TimeUnit.MILLISECONDS.toNanos(nowMillis);
+    coarseNanos.accumulateAndGet(nanos, Math::max);
+  }
+
+  /** A cached response and when it was written, in epoch milliseconds by {@link #clock}. */
+  private record Stamped<R>(R value, long writtenMillis) {}
+
+  private R miss(Cache<Object, Stamped<R>> c, Object key, Actor actor, Q request, long now) {
     Flight<R> mine = new Flight<>();
     Flight<R> leader = inflight.putIfAbsent(key, mine);
     if (leader != null) {
       if (leader.owner == Thread.currentThread()) {
         // the paid call re-entered itself with the same key: waiting would wait for ourselves
-        return guarded(actor, request);
+        return guarded(actor, request, now);
       }
-      return awaitCoalesced(actor, request, leader);
+      return awaitCoalesced(actor, request, leader, now);
     }
     try {
       // a leader that finished between our lookup and our registration has cached its response
-      R response = c.getIfPresent(key);
-      if (response != null) {
-        countHit();
+      Stamped<R> cached = c.getIfPresent(key);
+      R response;
+      if (cached != null && now - cached.writtenMillis < ttlMillis) {
+        response = cached.value;
+        countHit(now);
       } else {
-        response = guarded(actor, request);
-        c.put(key, response);
+        response = guarded(actor, request, now);
+        // stamped with the call's start: it expires a little early, never late
+        advanceTicker(now);
+        c.put(key, new Stamped<>(response, now));
       }
       inflight.remove(key, mine);
       mine.complete(response);
@@ -335,11 +381,14 @@ public final class GuardedCall<Q, R> {
 
   /** {@return the number of cached responses (an estimate)} */
   public long cachedResponses() {
-    Cache<Object, R> c = cache;
+    Cache<Object, Stamped<R>> c = cache;
     if (c == null) {
       return 0;
     }
+    long now = clock.millis();
+    advanceTicker(now);
     c.cleanUp();
+    c.asMap().values().removeIf(s -> now - s.writtenMillis >= ttlMillis);
     return c.estimatedSize();
   }
 
@@ -361,25 +410,29 @@ public final class GuardedCall<Q, R> {
         + "}";
   }
 
-  private R awaitCoalesced(Actor actor, Q request, CompletableFuture<R> leader) {
+  private R awaitCoalesced(Actor actor, Q request, CompletableFuture<R> leader, long now) {
     try {
       R response = leader.join();
-      countHit();
+      countHit(now);
       return response;
     } catch (CompletionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       if (cause instanceof BudgetExceeded || cause instanceof RateLimited) {
         // the leader's own budget or limit refused it; this caller has its own
-        return guarded(actor, request);
+        return guarded(actor, request, now);
       }
       throw rethrow(cause);
     }
   }
 
-  private void countHit() {
+  private void countHit(long nowMillis) {
     CostMeter.HitCounter h = hitCounter;
     if (h != null) {
-      h.increment();
+      if (meterSharesClock) {
+        h.increment(nowMillis);
+      } else {
+        h.increment();
+      }
     }
   }
 
@@ -399,7 +452,10 @@ public final class GuardedCall<Q, R> {
     final Thread owner = Thread.currentThread();
   }
 
-  private R guarded(Actor actor, Q request) {
+  /**
+   * The guarded call; {@code now} is the clock reading of the cache lookup, or {@link #NO_TIME}.
+   */
+  private R guarded(Actor actor, Q request, long now) {
     BudgetGuard b = budgets;
     CostModel<Q, R> model = costModel;
     Money estimate = model == null ? zero : model.estimate(request);
@@ -407,12 +463,12 @@ public final class GuardedCall<Q, R> {
     long startMillis = NO_TIME;
     Object reservation = null;
     if (b != null) {
-      startMillis = b.clock().millis();
+      startMillis = now != NO_TIME && budgetsShareClock ? now : b.clock().millis();
       reservation =
           b.reserveCall(
               callIdSupplier, actor, operation, Objects.requireNonNull(estimate), startMillis);
     } else if (meter != null) {
-      startMillis = meter.clock().millis();
+      startMillis = now != NO_TIME && meterSharesClock ? now : meter.clock().millis();
     }
     boolean reachedUpstream = false;
     boolean timedOut = false;

@@ -138,6 +138,60 @@ final class GuardedCallTest {
   }
 
   @Test
+  void cache_ttlHoldsToTheMillisecond_withOnlyHitsInBetween() {
+    GuardedCall<Prompt, Answer> chat =
+        builder(this::answer).cache(Prompt::text, 100, Duration.ofMinutes(5)).build();
+    chat.call(ALICE, new Prompt("hi", 5));
+    for (int i = 0; i < 299; i++) {
+      clock.advance(Duration.ofSeconds(1));
+      chat.call(ALICE, new Prompt("hi", 5)); // hits only: no write moves the cache's ticker
+    }
+    clock.advance(Duration.ofMillis(999));
+    chat.call(ALICE, new Prompt("hi", 5));
+    assertThat(upstreamCalls).hasValue(1);
+
+    clock.advance(Duration.ofMillis(1)); // exactly the ttl after the write
+    chat.call(ALICE, new Prompt("hi", 5));
+    assertThat(upstreamCalls).hasValue(2);
+    assertThat(chat.cachedResponses()).isEqualTo(1);
+    clock.advance(Duration.ofMinutes(5));
+    assertThat(chat.cachedResponses()).isZero();
+  }
+
+  @Test
+  void cache_subMillisecondTtl_isRoundedUp() {
+    GuardedCall<Prompt, Answer> chat =
+        builder(this::answer).cache(Prompt::text, 100, Duration.ofNanos(1_500_000)).build();
+    chat.call(ALICE, new Prompt("hi", 5));
+    clock.advance(Duration.ofMillis(1));
+    chat.call(ALICE, new Prompt("hi", 5));
+    assertThat(upstreamCalls).hasValue(1);
+    clock.advance(Duration.ofMillis(1));
+    chat.call(ALICE, new Prompt("hi", 5));
+    assertThat(upstreamCalls).hasValue(2);
+  }
+
+  @Test
+  void cacheHits_areCountedOnTheDayOfTheHit() {
+    CostMeter meter = CostMeter.create(USD, clock, ZoneOffset.UTC);
+    clock.set(java.time.Instant.parse("2026-11-22T23:59:00Z"));
+    GuardedCall<Prompt, Answer> chat =
+        builder(this::answer)
+            .costModel(CostModel.flat(PRICE))
+            .meter(meter)
+            .cache(Prompt::text, 100, Duration.ofMinutes(5))
+            .build();
+    chat.call(ALICE, new Prompt("hi", 5));
+    chat.call(ALICE, new Prompt("hi", 5));
+    clock.advance(Duration.ofMinutes(2));
+    chat.call(ALICE, new Prompt("hi", 5));
+    chat.call(BOB, new Prompt("hi", 5));
+    assertThat(upstreamCalls).hasValue(1);
+    assertThat(meter.hits("chat", LocalDate.of(2026, 11, 22))).isEqualTo(1);
+    assertThat(meter.hits("chat", LocalDate.of(2026, 11, 23))).isEqualTo(2);
+  }
+
+  @Test
   void cache_failedCallIsNotCached() {
     AtomicInteger calls = new AtomicInteger();
     GuardedCall<Prompt, Answer> chat =
