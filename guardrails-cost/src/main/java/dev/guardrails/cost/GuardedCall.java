@@ -283,7 +283,9 @@ public final class GuardedCall<Q, R> {
   /** Moves the cache's ticker up to {@code nowMillis}, never back. */
   private void advanceTicker(long nowMillis) {
     long nanos = TimeUnit.MILLISECONDS.toNanos(nowMillis);
-    coarseNanos.accumulateAndGet(nanos, Math::max);
+    if (nanos > coarseNanos.get()) {
+      coarseNanos.accumulateAndGet(nanos, Math::max);
+    }
   }
 
   /** A cached response and when it was written, in epoch milliseconds by {@link #clock}. */

@@ -269,6 +269,20 @@ public class GuardedCallBenchmark {
     return value;
   }
 
+  /**
+   * Attribution of the cached miss: the insert of a new key into Caffeine configured like the
+   * guarded call's cache (10,000 entries, so every insert also evicts one), the floor under {@link
+   * #guardedMissDistinctKeys} that no guardrail code adds to.
+   *
+   * @return the key inserted
+   */
+  @Benchmark
+  public long caffeineWithTtlPutDistinctKeys() {
+    long key = nextKey++;
+    caffeineTtl.put(key, "odd");
+    return key;
+  }
+
   private static Cache<Long, String> caffeineLikeTheModule() {
     Clock clock = Clock.systemUTC();
     return Caffeine.newBuilder()
