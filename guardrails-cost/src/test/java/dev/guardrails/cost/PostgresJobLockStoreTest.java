@@ -6,6 +6,9 @@ import dev.guardrails.core.InMemoryEventSink;
 import dev.guardrails.core.JobRunEvent;
 import dev.guardrails.core.JobRunEvent.Outcome;
 import dev.guardrails.cost.spi.JobLease;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
@@ -81,6 +84,61 @@ final class PostgresJobLockStoreTest {
     assertThat(b.renew(next, Duration.ofMinutes(20)))
         .get()
         .satisfies(l -> assertThat(l.expiresAt()).isAfter(next.expiresAt()));
+  }
+
+  @Test
+  void leases_onConnectionsWithoutAutoCommit_areCommitted() {
+    // like a HikariCP pool built with autoCommit=false: uncommitted work is rolled back on return
+    PostgresJobLockStore a = PostgresJobLockStore.create(manualCommit(pg.newInstance(1)));
+    PostgresJobLockStore b = PostgresJobLockStore.create(manualCommit(pg.newInstance(1)));
+
+    JobLease first = a.tryAcquire("nightly", "a", Duration.ofMinutes(10)).orElseThrow();
+    assertThat(b.tryAcquire("nightly", "b", Duration.ofMinutes(10))).isEmpty();
+    assertThat(a.renew(first, Duration.ofMinutes(10))).isPresent();
+    assertThat(b.tryAcquire("nightly", "b", Duration.ofMinutes(10))).isEmpty();
+
+    assertThat(a.release(first)).isTrue();
+    assertThat(b.tryAcquire("nightly", "b", Duration.ofMinutes(10))).isPresent();
+  }
+
+  /** Connections with auto-commit off that roll back what was not committed when closed. */
+  private static DataSource manualCommit(DataSource pool) {
+    return (DataSource)
+        Proxy.newProxyInstance(
+            PostgresJobLockStoreTest.class.getClassLoader(),
+            new Class<?>[] {DataSource.class},
+            (proxy, method, args) -> {
+              Object result = invoke(method, pool, args);
+              if (result instanceof Connection c) {
+                c.setAutoCommit(false);
+                return rollingBackOnClose(c);
+              }
+              return result;
+            });
+  }
+
+  private static Connection rollingBackOnClose(Connection c) {
+    return (Connection)
+        Proxy.newProxyInstance(
+            PostgresJobLockStoreTest.class.getClassLoader(),
+            new Class<?>[] {Connection.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("close")) {
+                c.rollback();
+                c.setAutoCommit(true);
+                c.close();
+                return null;
+              }
+              return invoke(method, c, args);
+            });
+  }
+
+  private static Object invoke(Method method, Object target, Object[] args) throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
   }
 
   @Test
