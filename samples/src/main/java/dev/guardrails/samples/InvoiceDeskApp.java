@@ -59,13 +59,16 @@ public final class InvoiceDeskApp implements AutoCloseable {
   private final HttpServer server;
   private final FakeLlm llm;
   private final InMemoryAlertSink alerts;
+  private final DeskDatabase database;
 
   private InvoiceDeskApp(
       DemoClock clock,
       List<AutoCloseable> resources,
       HttpServer server,
       FakeLlm llm,
-      InMemoryAlertSink alerts) {
+      InMemoryAlertSink alerts,
+      DeskDatabase database) {
+    this.database = database;
     this.clock = clock;
     this.resources = resources;
     this.server = server;
@@ -208,7 +211,7 @@ public final class InvoiceDeskApp implements AutoCloseable {
     server.createContext("/", ProblemHttpHandler.wrap(routes, boundary));
     server.start();
     resources.add(0, () -> server.stop(0));
-    InvoiceDeskApp app = new InvoiceDeskApp(clock, resources, server, llm, alertMemory);
+    InvoiceDeskApp app = new InvoiceDeskApp(clock, resources, server, llm, alertMemory, db);
     LOG.info("Invoice Desk listening on {}", app.uri());
     return app;
   }
@@ -271,6 +274,11 @@ public final class InvoiceDeskApp implements AutoCloseable {
   /** {@return the app's clock} */
   public DemoClock clock() {
     return clock;
+  }
+
+  /** {@return the database, for checks of its roles and policies} */
+  DeskDatabase database() {
+    return database;
   }
 
   /** {@return the alerts raised so far} */

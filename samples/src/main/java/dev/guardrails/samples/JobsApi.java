@@ -3,8 +3,11 @@ package dev.guardrails.samples;
 import dev.guardrails.auth.Guard;
 import dev.guardrails.core.Actor;
 import dev.guardrails.core.JobRunEvent;
+import dev.guardrails.errors.jobs.JobStatus;
 import dev.guardrails.errors.jobs.JobSupervisor;
+import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The jobs endpoints, for admins: {@code GET /jobs} checks staleness now and lists every supervised
@@ -12,6 +15,37 @@ import java.util.Map;
  * lock as the schedule.
  */
 final class JobsApi {
+
+  /**
+   * A job as the API shows it.
+   *
+   * @param name its name
+   * @param state where it is
+   * @param runs runs started
+   * @param consecutiveFailures failed runs since the last success
+   * @param lastSuccess the end of the last successful run, or null
+   * @param nextRunAt when the next run is due, or null
+   * @param stale whether it has not succeeded within its expected interval
+   */
+  record JobView(
+      String name,
+      String state,
+      long runs,
+      int consecutiveFailures,
+      @Nullable String lastSuccess,
+      @Nullable String nextRunAt,
+      boolean stale) {
+    static JobView of(JobStatus s) {
+      return new JobView(
+          s.name(),
+          s.state().name(),
+          s.runs(),
+          s.consecutiveFailures(),
+          s.lastSuccess() == null ? null : String.valueOf(s.lastSuccess()),
+          s.nextRunAt() == null ? null : String.valueOf(s.nextRunAt()),
+          s.stale());
+    }
+  }
 
   private final Sessions sessions;
   private final Guard guard;
@@ -34,7 +68,8 @@ final class JobsApi {
   private void list(Request request, Actor actor) {
     guard.check(actor, Policy.JOBS_RUN);
     int stale = supervisor.checkStaleness();
-    request.json(200, Map.of("stale", stale, "jobs", supervisor.statuses()));
+    List<JobView> jobs = supervisor.statuses().stream().map(JobView::of).toList();
+    request.json(200, Map.of("stale", stale, "jobs", jobs));
   }
 
   private void run(Request request, Actor actor) {
