@@ -102,7 +102,7 @@ public final class InvoiceDesk {
         "  TOKEN=$(curl -s -X POST "
             + base
             + "/dev/login -H 'Content-Type: application/json' -d '{\"username\":\"anna\"}'"
-            + " | sed 's/.*\"token\" : \"\\([^\"]*\\)\".*/\\1/')");
+            + " | sed -n 's/.*\"token\" : \"\\([^\"]*\\)\".*/\\1/p')");
     out.println("  curl -s " + base + "/invoices -H \"Authorization: Bearer $TOKEN\"");
     out.println(
         "  curl -s -X POST "
@@ -110,6 +110,10 @@ public final class InvoiceDesk {
             + "/invoices -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json'"
             + " -d '{\"number\": 7}'");
     out.println("Users: anna, dmitri (clerks), ben, erin (partners), carla (admin).");
+    out.println(
+        "The app's clock runs "
+            + app.clock().offset().toSeconds()
+            + " s ahead of the wall clock: the tour moved it instead of sleeping.");
     out.println(
         "The fake paid model: curl -X POST '"
             + app.llmUri()

@@ -455,7 +455,9 @@ public final class Tour {
             + body.path("total").asText()
             + " for "
             + body.path("calls").asText()
-            + " paid calls, "
+            + " calls that reached the model ("
+            + body.path("failures").asText()
+            + " failed, billed nothing), "
             + body.path("averagePerCall").asText()
             + " per call; cache hits today: "
             + body.path("cacheHitsToday").asText());
