@@ -3,7 +3,6 @@ package dev.guardrails.samples;
 import dev.guardrails.core.Environment;
 import dev.guardrails.core.Money;
 import java.util.Currency;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -81,6 +80,7 @@ public record DeskConfig(
    * @param env the variables, e.g. {@link System#getenv()}
    * @return the configuration
    * @throws IllegalArgumentException if a variable has a value that cannot be used
+   * @throws IllegalStateException if {@code GUARDRAILS_ENV} names no environment (core's rule)
    */
   public static DeskConfig fromEnvironment(Map<String, String> env) {
     String envName = blankToNull(env.get(Environment.ENV_VARIABLE));
@@ -140,20 +140,17 @@ public record DeskConfig(
 
   private static Money money(Map<String, String> env, String name, String fallback) {
     String value = orDefault(env, name, fallback);
+    Money money;
     try {
-      Money money = Money.of(value, USD);
-      if (money.isNegative() || money.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive, but was " + value);
-      }
-      return money;
-    } catch (ArithmeticException | NumberFormatException e) {
+      money = Money.of(value, USD);
+    } catch (IllegalArgumentException | ArithmeticException e) {
       throw new IllegalArgumentException(
-          name
-              + " must be an amount in USD like 0.05, but was '"
-              + value.toLowerCase(Locale.ROOT)
-              + "'",
-          e);
+          name + " must be an amount in USD like 0.05, but was '" + value + "'", e);
     }
+    if (money.isNegative() || money.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive, but was " + value);
+    }
+    return money;
   }
 
   @Override

@@ -3,6 +3,8 @@ package dev.guardrails.samples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.guardrails.core.Environment;
+import dev.guardrails.core.Money;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -18,7 +20,18 @@ final class InvoiceDeskHttpTest {
 
   @BeforeAll
   static void start() {
-    desk = new RunningDesk();
+    // budgets wide enough that the per-user rate limit, not the budget, is what stops a burst
+    desk =
+        new RunningDesk(
+            new DeskConfig(
+                Environment.TEST,
+                null,
+                null,
+                null,
+                "127.0.0.1",
+                0,
+                Money.of("5.00", DeskConfig.USD),
+                Money.of("50.00", DeskConfig.USD)));
   }
 
   @AfterAll
@@ -178,6 +191,34 @@ final class InvoiceDeskHttpTest {
 
     assertProblem(answer, 400, "invalid_input");
     assertThat(answer.json().path("errors").findValuesAsText("field")).containsExactly("clientId");
+  }
+
+  @Test
+  void summaries_aboveTwentyAMinuteForOneUser_areRateLimited() {
+    String erin = desk.login("erin");
+    String client =
+        desk.http.get("/clients", erin).json().path("clients").path(0).path("id").asText();
+    int ok = 0;
+    TourClient.Answer last = null;
+    for (int i = 0; i < 21; i++) {
+      String body =
+          "{\"clientId\": \""
+              + client
+              + "\", \"number\": \"S-R"
+              + i
+              + "\", \"description\": \"Burst "
+              + i
+              + "\", \"amountCents\": 100, \"currency\": \"EUR\", \"dueDate\": \"2030-01-01\"}";
+      String id = desk.http.send("POST", "/invoices", erin, body).json().path("id").asText();
+      last = desk.http.send("POST", "/invoices/" + id + "/summary", erin, null);
+      if (last.status() == 200) {
+        ok++;
+      }
+    }
+
+    assertThat(ok).isEqualTo(20);
+    assertProblem(last, 429, "rate_limited");
+    assertThat(last.header("Retry-After")).isPresent();
   }
 
   @Test

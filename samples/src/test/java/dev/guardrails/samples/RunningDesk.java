@@ -11,8 +11,9 @@ final class RunningDesk implements AutoCloseable {
   final InvoiceDeskApp app;
   final TourClient http;
 
+  /** The demo's defaults, on a free port. */
   RunningDesk() {
-    DeskConfig config =
+    this(
         new DeskConfig(
             Environment.TEST,
             null,
@@ -21,7 +22,10 @@ final class RunningDesk implements AutoCloseable {
             "127.0.0.1",
             0,
             Money.of("0.01", DeskConfig.USD),
-            Money.of("1.00", DeskConfig.USD));
+            Money.of("1.00", DeskConfig.USD)));
+  }
+
+  RunningDesk(DeskConfig config) {
     app = InvoiceDeskApp.start(config, clock);
     http = new TourClient(app.uri());
   }
