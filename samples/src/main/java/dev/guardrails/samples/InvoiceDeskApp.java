@@ -20,6 +20,7 @@ import dev.guardrails.errors.alerts.AlertPipeline;
 import dev.guardrails.errors.alerts.AlertSinks;
 import dev.guardrails.errors.alerts.InMemoryAlertSink;
 import dev.guardrails.errors.http.ProblemHttpHandler;
+import dev.guardrails.errors.jobs.JobDefinition;
 import dev.guardrails.errors.jobs.JobSupervisor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -178,6 +179,18 @@ public final class InvoiceDeskApp implements AutoCloseable {
             .build();
     resources.add(0, supervisor);
     supervisor.schedule(reminders.definition());
+    // housekeeping the library asks for: counts of folded alerts, expired idempotency keys
+    supervisor.schedule(
+        JobDefinition.builder("alert-flush", context -> alerts.flush())
+            .every(Duration.ofMinutes(1))
+            .expectSuccessWithin(Duration.ofHours(1))
+            .build());
+    supervisor.schedule(
+        JobDefinition.builder("idempotency-purge", context -> idempotency.purgeExpired())
+            .every(Duration.ofHours(1))
+            .initialDelay(Duration.ofMinutes(5))
+            .expectSuccessWithin(Duration.ofHours(3))
+            .build());
 
     AuditTrail audit = new AuditTrail(db.database());
     InvoicesApi invoicesApi =

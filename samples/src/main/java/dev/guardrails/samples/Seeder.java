@@ -4,6 +4,9 @@ import dev.guardrails.core.Actor;
 import dev.guardrails.core.GuardContext;
 import dev.guardrails.data.AuditedRepository;
 import dev.guardrails.data.PageRequest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -37,14 +40,18 @@ final class Seeder {
    * @param owner the schema owner's data source
    */
   void seed(DataSource owner) {
-    for (DemoUsers.Firm firm : DemoUsers.FIRMS) {
-      DeskDatabase.execute(
-          owner,
-          "INSERT INTO firms (id, name) VALUES ('"
-              + firm.id()
-              + "', '"
-              + firm.name()
-              + "') ON CONFLICT (id) DO NOTHING");
+    try (Connection connection = owner.getConnection();
+        PreparedStatement insert =
+            connection.prepareStatement(
+                "INSERT INTO firms (id, name) VALUES (?, ?) ON CONFLICT (id) DO NOTHING")) {
+      connection.setAutoCommit(true);
+      for (DemoUsers.Firm firm : DemoUsers.FIRMS) {
+        insert.setString(1, firm.id());
+        insert.setString(2, firm.name());
+        insert.executeUpdate();
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("the demo firms could not be inserted", e);
     }
     LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
     seedFirm(
