@@ -222,6 +222,24 @@ final class InvoiceDeskHttpTest {
   }
 
   @Test
+  void createInvoice_withANumberTheFirmAlreadyUses_is409() {
+    String anna = desk.login("anna");
+    String acme =
+        desk.http.get("/clients", anna).json().path("clients").path(0).path("id").asText();
+    String body =
+        "{\"clientId\": \""
+            + acme
+            + "\", \"number\": \"N-1001\", \"description\": \"again\", \"amountCents\": 100,"
+            + " \"currency\": \"EUR\", \"dueDate\": \"2030-01-01\"}";
+
+    TourClient.Answer answer = desk.http.send("POST", "/invoices", anna, body);
+
+    assertThat(answer.status()).as(answer.text()).isEqualTo(409);
+    assertThat(answer.json().path("code").asText()).isEqualTo("conflict.duplicate");
+    assertThat(answer.json().path("detail").asText()).isEqualTo("The invoice already exists.");
+  }
+
+  @Test
   void applicationRole_isBoundByRowLevelSecurity() throws Exception {
     try (Connection connection = desk.app.database().applicationDataSource().getConnection();
         Statement statement = connection.createStatement()) {
