@@ -37,32 +37,35 @@ public final class InvoiceDesk {
     if (!serve) {
       config = config.withPort(0);
     }
-    if (!config.devLoginEnabled()) {
+    DemoClock clock = DemoClock.startingAt(Clock.systemUTC());
+    if (!config.devLoginEnabled() && !serve) {
       out.println(
           "The tour logs in through the dev login, which is off in "
               + config.environment()
-              + ". Unset GUARDRAILS_ENV or set it to development.");
+              + ". Unset GUARDRAILS_ENV (or set it to development) for the tour, or add --serve"
+              + " to only run the app.");
       System.exit(2);
     }
-    DemoClock clock = DemoClock.startingAt(Clock.systemUTC());
     out.println("Invoice Desk on Guardrails: starting on " + describe(config) + " ...");
     InvoiceDeskApp app = InvoiceDeskApp.start(config, clock);
-    Tour.Result result;
     Tour tour = new Tour(app.uri(), app.llmUri(), clock, out);
-    try {
-      out.println("Listening on " + app.uri() + "; the fake paid model on " + app.llmUri());
+    out.println("Listening on " + app.uri() + "; the fake paid model on " + app.llmUri());
+    if (config.devLoginEnabled()) {
       out.println();
-      result = tour.run();
-    } catch (RuntimeException e) {
-      app.close();
-      throw e;
-    }
-    if (!serve) {
-      app.close();
-      if (!result.passed()) {
-        System.exit(1);
+      Tour.Result result;
+      try {
+        result = tour.run();
+      } catch (RuntimeException e) {
+        app.close();
+        throw e;
       }
-      return;
+      if (!serve) {
+        app.close();
+        if (!result.passed()) {
+          System.exit(1);
+        }
+        return;
+      }
     }
     printServing(out, app, tour);
     CountDownLatch stopped = new CountDownLatch(1);
@@ -98,11 +101,17 @@ public final class InvoiceDesk {
     String base = uri.toString();
     out.println();
     out.println("Invoice Desk keeps running at " + base + " (Ctrl-C stops it). Try:");
-    out.println(
-        "  TOKEN=$(curl -s -X POST "
-            + base
-            + "/dev/login -H 'Content-Type: application/json' -d '{\"username\":\"anna\"}'"
-            + " | sed -n 's/.*\"token\" : \"\\([^\"]*\\)\".*/\\1/p')");
+    if (app.devLogin()) {
+      out.println(
+          "  TOKEN=$(curl -s -X POST "
+              + base
+              + "/dev/login -H 'Content-Type: application/json' -d '{\"username\":\"anna\"}'"
+              + " | sed -n 's/.*\"token\" : \"\\([^\"]*\\)\".*/\\1/p')");
+    } else {
+      out.println(
+          "  (the dev login is off outside development and test: trust your identity provider's"
+              + " issuer in the JwtVerifier to get tokens)");
+    }
     out.println("  curl -s " + base + "/invoices -H \"Authorization: Bearer $TOKEN\"");
     out.println(
         "  curl -s -X POST "

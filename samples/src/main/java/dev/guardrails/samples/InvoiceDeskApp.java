@@ -61,6 +61,7 @@ public final class InvoiceDeskApp implements AutoCloseable {
   private final FakeLlm llm;
   private final InMemoryAlertSink alerts;
   private final DeskDatabase database;
+  private final boolean devLogin;
 
   private InvoiceDeskApp(
       DemoClock clock,
@@ -68,8 +69,10 @@ public final class InvoiceDeskApp implements AutoCloseable {
       HttpServer server,
       FakeLlm llm,
       InMemoryAlertSink alerts,
-      DeskDatabase database) {
+      DeskDatabase database,
+      boolean devLogin) {
     this.database = database;
+    this.devLogin = devLogin;
     this.clock = clock;
     this.resources = resources;
     this.server = server;
@@ -224,7 +227,9 @@ public final class InvoiceDeskApp implements AutoCloseable {
     server.createContext("/", ProblemHttpHandler.wrap(routes, boundary));
     server.start();
     resources.add(0, () -> server.stop(0));
-    InvoiceDeskApp app = new InvoiceDeskApp(clock, resources, server, llm, alertMemory, db);
+    InvoiceDeskApp app =
+        new InvoiceDeskApp(
+            clock, resources, server, llm, alertMemory, db, config.devLoginEnabled());
     LOG.info("Invoice Desk listening on {}", app.uri());
     return app;
   }
@@ -287,6 +292,11 @@ public final class InvoiceDeskApp implements AutoCloseable {
   /** {@return the app's clock} */
   public DemoClock clock() {
     return clock;
+  }
+
+  /** {@return whether the dev login endpoint is on} */
+  public boolean devLogin() {
+    return devLogin;
   }
 
   /** {@return the database, for checks of its roles and policies} */

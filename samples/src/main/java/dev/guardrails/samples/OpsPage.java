@@ -7,7 +7,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Renders the operator page: one self-contained HTML document (inline CSS and SVG, no script, no
@@ -108,7 +110,7 @@ final class OpsPage {
           .append(b.percentUsed())
           .append(
               "% used\"><rect width=\"104\" height=\"12\" fill=\"#eee\"/><rect class=\"bar\" width=\"")
-          .append(b.percentUsed() + 4 * Math.min(1, b.percentUsed()))
+          .append(b.percentUsed() * 104 / 100)
           .append("\" height=\"12\"/></svg> ")
           .append(b.percentUsed())
           .append("%</td><td>")
@@ -145,7 +147,7 @@ final class OpsPage {
           .append("</td><td>")
           .append(esc(e.actor()))
           .append(" <span class=\"muted\">(")
-          .append(esc(e.actorKind().toLowerCase(java.util.Locale.ROOT)))
+          .append(esc(e.actorKind().toLowerCase(Locale.ROOT)))
           .append(")</span></td><td>")
           .append(esc(e.action()))
           .append("</td><td>")
@@ -177,12 +179,12 @@ final class OpsPage {
 
   /** A horizontal bar chart of cost per user or per day, as inline SVG. */
   private static String chart(String id, List<SpendReport.Row> rows, boolean perUser) {
-    Map<String, Long> totals = new java.util.TreeMap<>();
+    TreeMap<String, Long> totals = new TreeMap<>();
     for (SpendReport.Row r : rows) {
       totals.merge(perUser ? r.user() : r.day(), r.costMicros(), Long::sum);
     }
     if (!perUser && !totals.isEmpty()) {
-      LocalDate last = LocalDate.parse(((java.util.TreeMap<String, Long>) totals).lastKey());
+      LocalDate last = LocalDate.parse(totals.lastKey());
       for (int i = 1; i < 7; i++) {
         totals.putIfAbsent(last.minusDays(i).toString(), 0L);
       }
