@@ -6,9 +6,6 @@ import dev.guardrails.core.InMemoryEventSink;
 import dev.guardrails.core.JobRunEvent;
 import dev.guardrails.core.JobRunEvent.Outcome;
 import dev.guardrails.cost.spi.JobLease;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
@@ -89,8 +86,10 @@ final class PostgresJobLockStoreTest {
   @Test
   void leases_onConnectionsWithoutAutoCommit_areCommitted() {
     // like a HikariCP pool built with autoCommit=false: uncommitted work is rolled back on return
-    PostgresJobLockStore a = PostgresJobLockStore.create(manualCommit(pg.newInstance(1)));
-    PostgresJobLockStore b = PostgresJobLockStore.create(manualCommit(pg.newInstance(1)));
+    PostgresJobLockStore a =
+        PostgresJobLockStore.create(TestPostgres.withoutAutoCommit(pg.newInstance(1)));
+    PostgresJobLockStore b =
+        PostgresJobLockStore.create(TestPostgres.withoutAutoCommit(pg.newInstance(1)));
 
     JobLease first = a.tryAcquire("nightly", "a", Duration.ofMinutes(10)).orElseThrow();
     assertThat(b.tryAcquire("nightly", "b", Duration.ofMinutes(10))).isEmpty();
@@ -99,46 +98,6 @@ final class PostgresJobLockStoreTest {
 
     assertThat(a.release(first)).isTrue();
     assertThat(b.tryAcquire("nightly", "b", Duration.ofMinutes(10))).isPresent();
-  }
-
-  /** Connections with auto-commit off that roll back what was not committed when closed. */
-  private static DataSource manualCommit(DataSource pool) {
-    return (DataSource)
-        Proxy.newProxyInstance(
-            PostgresJobLockStoreTest.class.getClassLoader(),
-            new Class<?>[] {DataSource.class},
-            (proxy, method, args) -> {
-              Object result = invoke(method, pool, args);
-              if (result instanceof Connection c) {
-                c.setAutoCommit(false);
-                return rollingBackOnClose(c);
-              }
-              return result;
-            });
-  }
-
-  private static Connection rollingBackOnClose(Connection c) {
-    return (Connection)
-        Proxy.newProxyInstance(
-            PostgresJobLockStoreTest.class.getClassLoader(),
-            new Class<?>[] {Connection.class},
-            (proxy, method, args) -> {
-              if (method.getName().equals("close")) {
-                c.rollback();
-                c.setAutoCommit(true);
-                c.close();
-                return null;
-              }
-              return invoke(method, c, args);
-            });
-  }
-
-  private static Object invoke(Method method, Object target, Object[] args) throws Throwable {
-    try {
-      return method.invoke(target, args);
-    } catch (InvocationTargetException e) {
-      throw e.getCause();
-    }
   }
 
   @Test
