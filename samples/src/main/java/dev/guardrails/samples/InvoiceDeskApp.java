@@ -7,6 +7,7 @@ import dev.guardrails.core.BudgetExceeded;
 import dev.guardrails.core.EventSink;
 import dev.guardrails.core.EventSinks;
 import dev.guardrails.cost.JobGuard;
+import dev.guardrails.cost.PostgresBudgetStore;
 import dev.guardrails.cost.PostgresJobLockStore;
 import dev.guardrails.data.AuditedRepository;
 import dev.guardrails.data.IdempotencyKeys;
@@ -161,12 +162,22 @@ public final class InvoiceDeskApp implements AutoCloseable {
 
     FakeLlm llm = FakeLlm.start();
     resources.add(0, llm);
-    Summaries summaries = new Summaries(new LlmClient(llm.uri(), clock), config, clock, events);
-
+    // the shared stores' tables: created by the owner, used by the application role
+    PostgresBudgetStore.create(db.ownerDataSource()).createSchema();
     PostgresJobLockStore.create(db.ownerDataSource()).createSchema();
     DeskDatabase.execute(
         db.ownerDataSource(),
+        "GRANT SELECT, INSERT, UPDATE, DELETE ON gr_budget_usage, gr_budget_rolling,"
+            + " gr_budget_reservation TO "
+            + DeskDatabase.APP_ROLE,
         "GRANT SELECT, INSERT, UPDATE ON gr_job_lock TO " + DeskDatabase.APP_ROLE);
+    Summaries summaries =
+        new Summaries(
+            new LlmClient(llm.uri(), clock),
+            PostgresBudgetStore.create(db.applicationDataSource()),
+            config,
+            clock,
+            events);
     JobGuard jobGuard =
         JobGuard.builder(PostgresJobLockStore.create(db.applicationDataSource()))
             .clock(clock)
@@ -182,9 +193,14 @@ public final class InvoiceDeskApp implements AutoCloseable {
             .build();
     resources.add(0, supervisor);
     supervisor.schedule(reminders.definition());
-    // housekeeping the library asks for: counts of folded alerts, expired idempotency keys
+    // housekeeping the library asks for: folded alert counts, stale reservations, expired keys
     supervisor.schedule(
         JobDefinition.builder("alert-flush", context -> alerts.flush())
+            .every(Duration.ofMinutes(1))
+            .expectSuccessWithin(Duration.ofHours(1))
+            .build());
+    supervisor.schedule(
+        JobDefinition.builder("budget-reservations", context -> summaries.expireReservations())
             .every(Duration.ofMinutes(1))
             .expectSuccessWithin(Duration.ofHours(1))
             .build());

@@ -10,8 +10,8 @@ import dev.guardrails.cost.BudgetScope;
 import dev.guardrails.cost.BudgetStatus;
 import dev.guardrails.cost.CostMeter;
 import dev.guardrails.cost.GuardedCall;
-import dev.guardrails.cost.InMemoryBudgetStore;
 import dev.guardrails.cost.RetryPolicy;
+import dev.guardrails.cost.spi.BudgetStore;
 import dev.guardrails.cost.spi.CostModel;
 import dev.guardrails.cost.spi.TokenUsage;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -26,7 +26,8 @@ import java.util.List;
  * identical prompts, a reservation in the per-user and per-firm daily budgets (a hard stop before
  * the call, never after the bill), a per-user rate limit, a circuit breaker, retries within a retry
  * budget honouring {@code Retry-After}, then settling the actual token cost and metering it per
- * user, firm, operation and day.
+ * user, firm, operation and day. The budgets live in PostgreSQL, so several instances of the app
+ * share them.
  *
  * <p>Thread-safe.
  */
@@ -48,9 +49,9 @@ final class Summaries {
   private final CostMeter meter;
   private final GuardedCall<LlmClient.Prompt, LlmClient.Completion> call;
 
-  Summaries(LlmClient client, DeskConfig config, Clock clock, EventSink events) {
+  Summaries(LlmClient client, BudgetStore store, DeskConfig config, Clock clock, EventSink events) {
     this.budgets =
-        BudgetGuard.builder(InMemoryBudgetStore.create())
+        BudgetGuard.builder(store)
             .budget(
                 Budget.builder(USER_BUDGET)
                     .scope(BudgetScope.ACTOR)
@@ -119,6 +120,15 @@ final class Summaries {
   /** {@return the retry tokens left} */
   long retryBudgetAvailable() {
     return call.retryBudgetAvailable();
+  }
+
+  /**
+   * Releases the reservations of calls that never settled (an instance that died mid-call).
+   *
+   * @return how many were released
+   */
+  int expireReservations() {
+    return budgets.expireReservations();
   }
 
   /** {@return the spend meter} */

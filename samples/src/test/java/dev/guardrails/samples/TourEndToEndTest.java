@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -119,6 +122,24 @@ final class TourEndToEndTest {
     assertThat(result.passed()).isTrue();
     assertThat(result.steps()).hasSize(Tour.TITLES.size());
     assertThat(transcript).contains("Tour passed: 12 of 12 steps");
+  }
+
+  @Test
+  void budgets_afterTheTour_areSharedInPostgres() throws Exception {
+    try (Connection c = desk.app.database().applicationDataSource().getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT spent_micros, reserved_micros FROM gr_budget_usage"
+                    + " WHERE budget_name = ? AND scope_key = ?")) {
+      ps.setString(1, Summaries.USER_BUDGET);
+      ps.setString(2, "actor:north/anna");
+      try (ResultSet rs = ps.executeQuery()) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getLong(1)).as("anna's two summaries, in micro-dollars").isEqualTo(6_410);
+        assertThat(rs.getLong(2)).as("nothing left reserved").isZero();
+      }
+      c.rollback();
+    }
   }
 
   @Test
