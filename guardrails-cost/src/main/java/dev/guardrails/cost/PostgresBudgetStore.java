@@ -345,6 +345,7 @@ public final class PostgresBudgetStore implements BudgetStore {
     try (Connection c = dataSource.getConnection();
         Statement s = c.createStatement()) {
       s.execute(SCHEMA);
+      commitUnlessAutoCommit(c);
     } catch (SQLException e) {
       throw failure("create the budget tables", e);
     }
@@ -778,6 +779,17 @@ public final class PostgresBudgetStore implements BudgetStore {
   private static boolean retryable(SQLException e) {
     String state = e.getSQLState();
     return "40P01".equals(state) || "40001".equals(state);
+  }
+
+  /**
+   * Commits when the data source hands out connections without auto-commit (a HikariCP pool built
+   * with {@code autoCommit=false}, as guardrails-data's {@code ConnectionPool} builds them): else
+   * the pool rolls the write back when the connection returns.
+   */
+  private static void commitUnlessAutoCommit(Connection c) throws SQLException {
+    if (!c.getAutoCommit()) {
+      c.commit();
+    }
   }
 
   private static IllegalStateException failure(String what, SQLException e) {

@@ -22,7 +22,8 @@ import javax.sql.DataSource;
  * The table {@code gr_job_lock} is created by {@link #createSchema()}; rows are never deleted, so
  * tokens only grow.
  *
- * <p>Thread-safe; each operation takes its own connection.
+ * <p>Thread-safe; each operation takes its own connection and commits its statement, also on a data
+ * source whose connections are not in auto-commit mode.
  */
 public final class PostgresJobLockStore implements JobLockStore {
 
@@ -97,6 +98,7 @@ public final class PostgresJobLockStore implements JobLockStore {
     try (Connection c = dataSource.getConnection();
         Statement s = c.createStatement()) {
       s.execute(SCHEMA);
+      commitUnlessAutoCommit(c);
     } catch (SQLException e) {
       throw failure("create the job lock table", e);
     }
@@ -112,14 +114,20 @@ public final class PostgresJobLockStore implements JobLockStore {
       ps.setString(1, jobName);
       ps.setString(2, holder);
       ps.setLong(3, leaseTime.toMillis());
+      Optional<JobLease> lease;
       try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return Optional.empty();
-        }
-        return Optional.of(
-            new JobLease(
-                jobName, holder, rs.getLong(1), rs.getObject(2, OffsetDateTime.class).toInstant()));
+        lease =
+            rs.next()
+                ? Optional.of(
+                    new JobLease(
+                        jobName,
+                        holder,
+                        rs.getLong(1),
+                        rs.getObject(2, OffsetDateTime.class).toInstant()))
+                : Optional.empty();
       }
+      commitUnlessAutoCommit(c);
+      return lease;
     } catch (SQLException e) {
       throw failure("acquire a job lease", e);
     }
@@ -134,17 +142,20 @@ public final class PostgresJobLockStore implements JobLockStore {
       ps.setLong(1, leaseTime.toMillis());
       ps.setString(2, lease.jobName());
       ps.setLong(3, lease.fencingToken());
+      Optional<JobLease> renewed;
       try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return Optional.empty();
-        }
-        return Optional.of(
-            new JobLease(
-                lease.jobName(),
-                lease.holder(),
-                lease.fencingToken(),
-                rs.getObject(1, OffsetDateTime.class).toInstant()));
+        renewed =
+            rs.next()
+                ? Optional.of(
+                    new JobLease(
+                        lease.jobName(),
+                        lease.holder(),
+                        lease.fencingToken(),
+                        rs.getObject(1, OffsetDateTime.class).toInstant()))
+                : Optional.empty();
       }
+      commitUnlessAutoCommit(c);
+      return renewed;
     } catch (SQLException e) {
       throw failure("renew a job lease", e);
     }
@@ -157,7 +168,9 @@ public final class PostgresJobLockStore implements JobLockStore {
         PreparedStatement ps = c.prepareStatement(RELEASE)) {
       ps.setString(1, lease.jobName());
       ps.setLong(2, lease.fencingToken());
-      return ps.executeUpdate() == 1;
+      boolean released = ps.executeUpdate() == 1;
+      commitUnlessAutoCommit(c);
+      return released;
     } catch (SQLException e) {
       throw failure("release a job lease", e);
     }
@@ -166,6 +179,17 @@ public final class PostgresJobLockStore implements JobLockStore {
   @Override
   public String toString() {
     return "PostgresJobLockStore";
+  }
+
+  /**
+   * Commits when the data source hands out connections without auto-commit (a HikariCP pool built
+   * with {@code autoCommit=false}, as guardrails-data's {@code ConnectionPool} builds them): else
+   * the pool rolls the statement back when the connection returns, and no lease ever holds.
+   */
+  private static void commitUnlessAutoCommit(Connection c) throws SQLException {
+    if (!c.getAutoCommit()) {
+      c.commit();
+    }
   }
 
   private static IllegalStateException failure(String what, SQLException e) {

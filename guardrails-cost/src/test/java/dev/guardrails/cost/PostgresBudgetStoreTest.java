@@ -102,6 +102,28 @@ final class PostgresBudgetStoreTest {
   }
 
   @Test
+  void reserveSettleAndExpire_onConnectionsWithoutAutoCommit_areCommitted() {
+    // like a HikariCP pool built with autoCommit=false: uncommitted work is rolled back on return
+    Budget user = budget("user", BudgetScope.ACTOR, 1_000_000);
+    BudgetGuard manual = instance(TestPostgres.withoutAutoCommit(pg.newInstance(1)), clock, user);
+    BudgetGuard observer = instance(pg.newInstance(1), clock, user);
+
+    assertThat(manual.reserve("c1", ALICE, "llm", usd("0.40"))).isTrue();
+    assertThat(manual.settle("c1", usd("0.30"))).isTrue();
+    assertThat(manual.reserve("c2", ALICE, "llm", usd("0.20"))).isTrue();
+    clock.advance(Duration.ofMinutes(3));
+    assertThat(manual.expireReservations()).isEqualTo(1);
+
+    assertThat(observer.status(ALICE, "llm"))
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.spent()).isEqualTo(usd("0.30"));
+              assertThat(s.reserved()).isEqualTo(usd("0"));
+            });
+  }
+
+  @Test
   void reserve_isAtomicAcrossScopes() {
     BudgetGuard guard =
         instance(

@@ -84,6 +84,23 @@ final class PostgresJobLockStoreTest {
   }
 
   @Test
+  void leases_onConnectionsWithoutAutoCommit_areCommitted() {
+    // like a HikariCP pool built with autoCommit=false: uncommitted work is rolled back on return
+    PostgresJobLockStore a =
+        PostgresJobLockStore.create(TestPostgres.withoutAutoCommit(pg.newInstance(1)));
+    PostgresJobLockStore b =
+        PostgresJobLockStore.create(TestPostgres.withoutAutoCommit(pg.newInstance(1)));
+
+    JobLease first = a.tryAcquire("nightly", "a", Duration.ofMinutes(10)).orElseThrow();
+    assertThat(b.tryAcquire("nightly", "b", Duration.ofMinutes(10))).isEmpty();
+    assertThat(a.renew(first, Duration.ofMinutes(10))).isPresent();
+    assertThat(b.tryAcquire("nightly", "b", Duration.ofMinutes(10))).isEmpty();
+
+    assertThat(a.release(first)).isTrue();
+    assertThat(b.tryAcquire("nightly", "b", Duration.ofMinutes(10))).isPresent();
+  }
+
+  @Test
   void concurrentAcquires_fromManyThreads_grantExactlyOne() throws Exception {
     List<PostgresJobLockStore> stores = new ArrayList<>();
     for (int i = 0; i < 2; i++) {

@@ -4,6 +4,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -165,6 +166,49 @@ final class TestPostgres implements AutoCloseable {
     @Override
     public boolean isWrapperFor(Class<?> iface) {
       return false;
+    }
+  }
+
+  /**
+   * Wraps a pool so that its connections have auto-commit off and roll back what was not committed
+   * when they are closed, as a HikariCP pool built with {@code autoCommit=false} does.
+   */
+  static DataSource withoutAutoCommit(DataSource pool) {
+    return (DataSource)
+        Proxy.newProxyInstance(
+            TestPostgres.class.getClassLoader(),
+            new Class<?>[] {DataSource.class},
+            (proxy, method, args) -> {
+              Object result = invoke(method, pool, args);
+              if (result instanceof Connection c) {
+                c.setAutoCommit(false);
+                return rollingBackOnClose(c);
+              }
+              return result;
+            });
+  }
+
+  private static Connection rollingBackOnClose(Connection c) {
+    return (Connection)
+        Proxy.newProxyInstance(
+            TestPostgres.class.getClassLoader(),
+            new Class<?>[] {Connection.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("close")) {
+                c.rollback();
+                c.setAutoCommit(true);
+                c.close();
+                return null;
+              }
+              return invoke(method, c, args);
+            });
+  }
+
+  private static Object invoke(Method method, Object target, Object[] args) throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
     }
   }
 }

@@ -10,15 +10,16 @@ import org.junit.jupiter.api.Test;
 final class InvoiceDeskTest {
 
   @Test
-  void printTour_always_listsEveryGuardrailOfTheTour() {
+  void printUsage_always_listsEveryGuardrailOfTheTour() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    InvoiceDesk.printTour(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    InvoiceDesk.printUsage(new PrintStream(bytes, true, StandardCharsets.UTF_8));
 
-    String tour = bytes.toString(StandardCharsets.UTF_8);
-    assertThat(tour)
+    String usage = bytes.toString(StandardCharsets.UTF_8);
+    assertThat(usage)
         .contains(
-            "gets 404", "gets 401", "one invoice", "gets 409", "400 problem", "cache", "budget")
-        .contains("breaker", "audit trail", "per user and per day");
-    assertThat(tour.lines().filter(line -> line.matches("\\s+\\d+\\. .*"))).hasSize(10);
+            "gets 404", "gets 401", "gets 403", "one invoice", "gets 409", "400 problem", "cache")
+        .contains("budget", "breaker", "audit trail", "per user and per day", "operator page")
+        .contains("--serve");
+    assertThat(usage.lines().filter(line -> line.matches("\\s+\\d+\\. .*"))).hasSize(12);
   }
 }
