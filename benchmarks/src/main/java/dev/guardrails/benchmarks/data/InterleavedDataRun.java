@@ -59,6 +59,7 @@ public final class InterleavedDataRun {
       Map<String, Callable<?>> rows = new LinkedHashMap<>();
       rows.put("plainInsert", bench::plainInsert);
       rows.put("auditedInsert", bench::auditedInsert);
+      rows.put("jdbc: plain insert in autocommit (1 trip)", () -> plainAutocommit(pool));
       rows.put("jdbc: settings; note; audit; COMMIT (1 trip)", () -> handInsert(pool, false));
       rows.put("jdbc: settings; CTE note+audit; COMMIT (1 trip)", () -> handInsert(pool, true));
       rows.put("jdbc: note; audit (2 trips, no settings)", () -> handInsertNoSettings(pool));
@@ -135,6 +136,21 @@ public final class InterleavedDataRun {
       ps.execute();
       c.commit();
       return 1;
+    }
+  }
+
+  private static int plainAutocommit(DataSource pool) throws SQLException {
+    try (Connection c = pool.getConnection()) {
+      c.setAutoCommit(true);
+      try (PreparedStatement ps = c.prepareStatement(NOTE)) {
+        ps.setObject(1, UUID.randomUUID());
+        ps.setString(2, "tenant-7");
+        ps.setString(3, "Call back about the invoice");
+        ps.setString(4, "Asked for a copy in PDF.");
+        return ps.executeUpdate();
+      } finally {
+        c.setAutoCommit(false);
+      }
     }
   }
 
