@@ -16,6 +16,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.postgresql.core.TransactionState;
 import org.postgresql.ds.PGSimpleDataSource;
+import org.postgresql.jdbc.AutoSave;
 import org.postgresql.jdbc.PgConnection;
 
 final class RepositoryPostgresTest extends RepositoryContract {
@@ -137,6 +138,26 @@ final class RepositoryPostgresTest extends RepositoryContract {
       assertThat(Contexts.as("bob", "other", () -> repo.findById(stored.id()))).isEmpty();
       assertIdleWithoutSettings(pool);
     }
+    assertThat(count("SELECT count(*) FROM notes")).isEqualTo(1);
+    assertThat(count("SELECT count(*) FROM guardrails_audit")).isEqualTo(1);
+  }
+
+  @Test
+  void ridingCommit_withTheDriversAutosaveAndSavepointCleanup_commitsOnceAndReportsSuccess()
+      throws Exception {
+    PGSimpleDataSource pg = (PGSimpleDataSource) dataSource;
+    PGSimpleDataSource autosave = new PGSimpleDataSource();
+    autosave.setURL(pg.getURL());
+    autosave.setUser(pg.getUser());
+    autosave.setAutosave(AutoSave.ALWAYS);
+    autosave.setCleanupSavepoints(true);
+    AuditedRepository<Note> repo =
+        AuditedRepository.of(
+            Database.builder(autosave, dialect()).build(), NOTES, RowScope.tenant());
+
+    Note stored = Contexts.as("alice", "acme", () -> repo.insert(note("saved")));
+
+    assertThat(Contexts.as("alice", "acme", () -> repo.findById(stored.id()))).isPresent();
     assertThat(count("SELECT count(*) FROM notes")).isEqualTo(1);
     assertThat(count("SELECT count(*) FROM guardrails_audit")).isEqualTo(1);
   }
