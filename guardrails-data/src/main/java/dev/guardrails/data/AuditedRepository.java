@@ -20,10 +20,14 @@ import org.jspecify.annotations.Nullable;
  * (and owner, when the {@link RowScope} says so).
  *
  * <p>On PostgreSQL an insert is one network round trip: the transaction-local settings (when this
- * is the transaction's first statement), the record's {@code INSERT} and the audit row's {@code
- * INSERT} travel as one multi-statement prepared statement. Updates and deletes take two: the
- * current row is read and locked ({@code FOR UPDATE}) for the audit's before-values and the version
- * check, then the write and its audit row travel together.
+ * is the transaction's first statement) and one statement that writes the record and its audit row
+ * (a data-modifying CTE, so an audit row exists exactly for a row written) travel as one
+ * multi-statement prepared statement. When the insert, {@link #findById(Object)} or {@link
+ * #list(PageRequest)} runs in a transaction of its own (the convenience methods, with no
+ * transaction open on the thread), the {@code COMMIT} travels in that same round trip, after the
+ * statement; joined to an open transaction they never commit it. Updates and deletes take two round
+ * trips and a commit: the current row is read and locked ({@code FOR UPDATE}) for the audit's
+ * before-values and the version check, then the write and its audit row travel together.
  *
  * <p>A record of another tenant (or, when owned-only, of another owner) reads as not found and
  * cannot be written. There are no bulk writes that bypass the audit: {@link #deleteAll} and {@link
@@ -83,7 +87,7 @@ public final class AuditedRepository<T> {
    * @throws DataAccessException if the database fails
    */
   public T insert(T record) {
-    return database.inTransaction(tx -> insert(tx, record));
+    return database.inOwnTransaction(tx -> insert(tx, record, true));
   }
 
   /**
@@ -127,7 +131,7 @@ public final class AuditedRepository<T> {
    * @throws DataAccessException if the database fails
    */
   public Optional<T> findById(Object id) {
-    return database.inTransaction(tx -> findById(tx, id));
+    return database.inOwnTransaction(tx -> findById(tx, id, true));
   }
 
   /**
@@ -140,7 +144,7 @@ public final class AuditedRepository<T> {
    * @throws DataAccessException if the database fails
    */
   public Page<T> list(PageRequest page) {
-    return database.inTransaction(tx -> list(tx, page));
+    return database.inOwnTransaction(tx -> list(tx, page, true));
   }
 
   // ---- within a transaction ----
@@ -156,6 +160,10 @@ public final class AuditedRepository<T> {
    * @throws Conflict if a record with the same key exists
    */
   public T insert(Transaction tx, T record) throws SQLException {
+    return insert(tx, record, false);
+  }
+
+  private T insert(Transaction tx, T record, boolean last) throws SQLException {
     Objects.requireNonNull(tx, "tx");
     Objects.requireNonNull(record, "record");
     RowScope.Visibility visibility = writableVisibility(tx.actor());
@@ -177,15 +185,21 @@ public final class AuditedRepository<T> {
     }
     sql.append(')');
     String id = idText(stored);
+    Sql write = new Sql(sql.toString(), params);
+    Map<String, @Nullable Object> after = masked(row);
+    // on PostgreSQL the record and its audit row are one statement, and in a transaction of its
+    // own the COMMIT rides along: the whole insert is one round trip
+    List<Sql> statements =
+        tx.dialect() instanceof PostgresDialect
+            ? List.of(
+                AuditRows.withWrite(
+                    tx, write, mapping.table(), id, AuditAction.INSERT, null, after))
+            : List.of(
+                write, AuditRows.insert(tx, mapping.table(), id, AuditAction.INSERT, null, after));
     try {
-      int[] counts =
-          tx.run(
-                  List.of(
-                      new Sql(sql.toString(), params),
-                      AuditRows.insert(
-                          tx, mapping.table(), id, AuditAction.INSERT, null, masked(row))),
-                  null)
-              .counts;
+      Transaction.Results<Object> results =
+          last ? tx.runLast(statements, null) : tx.run(statements, null);
+      int[] counts = results.counts;
       requireOne(counts, "insert");
       AuditRows.written(tx, mapping.table(), id, AuditAction.INSERT);
     } catch (SQLException e) {
@@ -375,6 +389,10 @@ public final class AuditedRepository<T> {
    * @throws SQLException if the database fails
    */
   public Optional<T> findById(Transaction tx, Object id) throws SQLException {
+    return findById(tx, id, false);
+  }
+
+  private Optional<T> findById(Transaction tx, Object id, boolean last) throws SQLException {
     Objects.requireNonNull(tx, "tx");
     Objects.requireNonNull(id, "id");
     RowScope.Visibility visibility = visibility(tx.actor());
@@ -382,14 +400,11 @@ public final class AuditedRepository<T> {
       return Optional.empty();
     }
     Scoped where = where(tx.actor(), visibility, id);
-    List<T> rows =
-        tx.run(
-                List.of(
-                    new Sql(
-                        "SELECT " + selectColumns + " FROM " + mapping.table() + where.sql,
-                        where.params)),
-                mapping::map)
-            .rows;
+    List<Sql> select =
+        List.of(
+            new Sql(
+                "SELECT " + selectColumns + " FROM " + mapping.table() + where.sql, where.params));
+    List<T> rows = (last ? tx.runLast(select, mapping::map) : tx.run(select, mapping::map)).rows;
     return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
   }
 
@@ -416,6 +431,10 @@ public final class AuditedRepository<T> {
    * @throws IllegalArgumentException if the sort column is not mapped
    */
   public Page<T> list(Transaction tx, PageRequest page) throws SQLException {
+    return list(tx, page, false);
+  }
+
+  private Page<T> list(Transaction tx, PageRequest page, boolean last) throws SQLException {
     Objects.requireNonNull(tx, "tx");
     Objects.requireNonNull(page, "page");
     String sort = page.sortColumn().isEmpty() ? mapping.idColumn() : page.sortColumn();
@@ -443,7 +462,8 @@ public final class AuditedRepository<T> {
     List<@Nullable Object> params = new ArrayList<>(where.params);
     params.add(page.offset());
     params.add(page.limit() + 1);
-    List<T> rows = tx.run(List.of(new Sql(sql, params)), mapping::map).rows;
+    List<Sql> select = List.of(new Sql(sql, params));
+    List<T> rows = (last ? tx.runLast(select, mapping::map) : tx.run(select, mapping::map)).rows;
     boolean hasMore = rows.size() > page.limit();
     return new Page<>(hasMore ? rows.subList(0, page.limit()) : rows, page, hasMore);
   }

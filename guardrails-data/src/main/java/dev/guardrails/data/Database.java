@@ -114,13 +114,29 @@ public final class Database {
                 + " not join transaction "
                 + open.transactionId());
       }
+      open.join(1);
       try {
         return work.execute(open);
       } catch (SQLException e) {
         throw new DataAccessException("transaction " + open.transactionId(), e);
+      } finally {
+        open.join(-1);
       }
     }
-    return inNewTransaction(work);
+    return inNewTransaction(work, false);
+  }
+
+  /**
+   * Like {@link #inTransaction}, for one operation of the library's own whose last statement goes
+   * through {@link Transaction#runLast}: when no transaction is open on the thread, the new one may
+   * commit in the same round trip as that statement (on PostgreSQL). Joining an open transaction
+   * works exactly as {@link #inTransaction} does, and never commits it.
+   */
+  <T extends @Nullable Object> T inOwnTransaction(TransactionWork<T> work) {
+    if (current.get() != null) {
+      return inTransaction(work);
+    }
+    return inNewTransaction(work, true);
   }
 
   /** Whether a transaction of this database is open on the calling thread. */
@@ -130,6 +146,11 @@ public final class Database {
 
   /** Starts a new transaction, refusing to nest in one open on this thread. */
   <T extends @Nullable Object> T inNewTransaction(TransactionWork<T> work) {
+    return inNewTransaction(work, false);
+  }
+
+  private <T extends @Nullable Object> T inNewTransaction(
+      TransactionWork<T> work, boolean commitMayRide) {
     if (current.get() != null) {
       throw new IllegalStateException(
           "this operation must run in its own transaction, but a transaction is open on thread "
@@ -150,10 +171,18 @@ public final class Database {
       }
       Transaction tx =
           new Transaction(
-              connection, bound.get(), dialect, clock, transactionId, statementTimeoutMillis);
+              connection,
+              bound.get(),
+              dialect,
+              clock,
+              transactionId,
+              statementTimeoutMillis,
+              commitMayRide);
       current.set(tx);
       try {
         T result = work.execute(tx);
+        // after a COMMIT that rode with the last statement the driver has no transaction open and
+        // sends nothing (pgjdbc skips commit() when idle); the call also clears the pool's state
         connection.commit();
         for (GuardrailEvent event : tx.afterCommit()) {
           events.publish(event);

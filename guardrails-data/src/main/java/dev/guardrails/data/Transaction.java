@@ -42,6 +42,8 @@ public final class Transaction {
   /** The transaction-local setting that holds the request's correlation id. */
   public static final String CORRELATION_SETTING = "guardrails.correlation_id";
 
+  private static final Sql COMMIT = new Sql("COMMIT", List.of());
+
   private final Connection connection;
   private final GuardContext context;
   private final Dialect dialect;
@@ -51,6 +53,11 @@ public final class Transaction {
   private final List<GuardrailEvent> afterCommit = new ArrayList<>();
   private boolean settingsSent;
   private boolean closed;
+  // set for a transaction the library opened for one operation of its own: its last statement may
+  // carry the COMMIT in the same round trip (see runLast)
+  private final boolean commitMayRide;
+  private int joined;
+  private boolean committed;
 
   Transaction(
       Connection connection,
@@ -58,7 +65,9 @@ public final class Transaction {
       Dialect dialect,
       Clock clock,
       String transactionId,
-      @Nullable String statementTimeoutMillis) {
+      @Nullable String statementTimeoutMillis,
+      boolean commitMayRide) {
+    this.commitMayRide = commitMayRide;
     this.connection = connection;
     this.context = context;
     this.dialect = dialect;
@@ -197,30 +206,65 @@ public final class Transaction {
    * pending settings. Rows of the last statement are mapped when a mapper is given.
    */
   <T> Results<T> run(List<Sql> statements, @Nullable RowMapper<T> mapper) throws SQLException {
-    if (closed) {
+    return run(statements, mapper, false);
+  }
+
+  /**
+   * Like {@link #run(List, RowMapper)}, for the last statements of an operation that the library
+   * runs in a transaction of its own ({@link Database#inOwnTransaction}): on PostgreSQL the {@code
+   * COMMIT} then travels in the same round trip, after them, so the whole transaction (its {@code
+   * BEGIN}, the settings, the statements, the {@code COMMIT}) is one network round trip. A failing
+   * statement makes the server skip the {@code COMMIT}; the transaction is then rolled back as
+   * usual. After a riding commit the transaction accepts no further statement.
+   */
+  <T> Results<T> runLast(List<Sql> statements, @Nullable RowMapper<T> mapper) throws SQLException {
+    return run(statements, mapper, commitCanRide());
+  }
+
+  /**
+   * Whether the next {@link #runLast} sends the COMMIT along: only in a transaction the library
+   * opened for one operation, not joined by other work, on PostgreSQL.
+   */
+  boolean commitCanRide() {
+    return commitMayRide && joined == 0 && !committed && dialect instanceof PostgresDialect;
+  }
+
+  private <T> Results<T> run(List<Sql> statements, @Nullable RowMapper<T> mapper, boolean commit)
+      throws SQLException {
+    if (closed || committed) {
       throw new IllegalStateException("transaction " + transactionId + " has ended");
     }
     List<Sql> all = statements;
     int skip = 0;
-    if (!settingsSent && !pendingSettings.isEmpty()) {
-      all = new ArrayList<>(pendingSettings);
+    if ((!settingsSent && !pendingSettings.isEmpty()) || commit) {
+      all = new ArrayList<>(statements.size() + 2);
+      if (!settingsSent) {
+        all.addAll(pendingSettings);
+        skip = pendingSettings.size();
+      }
       all.addAll(statements);
-      skip = pendingSettings.size();
+      if (commit) {
+        all.add(COMMIT);
+      }
     }
+    int mapped = skip + statements.size() - 1;
     int[] counts = new int[all.size()];
     List<T> rows = new ArrayList<>();
     if (all.isEmpty()) {
       return new Results<>(counts, rows);
     }
     if (dialect.supportsMultipleStatements() && all.size() > 1) {
-      runCombined(all, mapper, counts, rows);
+      runCombined(all, mapper, mapped, counts, rows);
     } else {
       for (int i = 0; i < all.size(); i++) {
-        counts[i] = runSingle(all.get(i), i == all.size() - 1 ? mapper : null, rows);
+        counts[i] = runSingle(all.get(i), i == mapped ? mapper : null, rows);
       }
     }
     settingsSent = true;
-    return new Results<>(Arrays.copyOfRange(counts, skip, counts.length), rows);
+    if (commit) {
+      committed = true;
+    }
+    return new Results<>(Arrays.copyOfRange(counts, skip, skip + statements.size()), rows);
   }
 
   private <T> int runSingle(Sql sql, @Nullable RowMapper<T> mapper, List<T> rows)
@@ -240,7 +284,7 @@ public final class Transaction {
   }
 
   private <T> void runCombined(
-      List<Sql> all, @Nullable RowMapper<T> mapper, int[] counts, List<T> rows)
+      List<Sql> all, @Nullable RowMapper<T> mapper, int mapped, int[] counts, List<T> rows)
       throws SQLException {
     StringBuilder text = new StringBuilder();
     List<@Nullable Object> params = new ArrayList<>();
@@ -260,7 +304,7 @@ public final class Transaction {
         }
         if (isResultSet) {
           try (ResultSet rs = ps.getResultSet()) {
-            if (mapper != null && i == all.size() - 1) {
+            if (mapper != null && i == mapped) {
               mapAll(rs, mapper, rows);
             }
           }
@@ -297,6 +341,16 @@ public final class Transaction {
 
   void close() {
     closed = true;
+  }
+
+  /** {@return whether the COMMIT already travelled with the last statement} */
+  boolean committed() {
+    return committed;
+  }
+
+  /** Marks that work joins this transaction (or leaves it), so no COMMIT rides meanwhile. */
+  void join(int delta) {
+    joined += delta;
   }
 
   @Override

@@ -524,6 +524,45 @@ abstract class RepositoryContract {
     assertThat(audit).extracting(r -> r.get("transaction_id")).containsOnly(ids[0]);
   }
 
+  @Test
+  void convenienceCalls_insideAnOpenTransaction_neverCommitIt() throws Exception {
+    assertThatThrownBy(
+            () ->
+                Contexts.as(
+                    "alice",
+                    "acme",
+                    () ->
+                        database.inTransaction(
+                            tx -> {
+                              Note a = notes.insert(note("a"));
+                              assertThat(notes.findById(a.id())).isPresent();
+                              assertThat(notes.list(PageRequest.first(10)).items()).hasSize(1);
+                              notes.insert(tx, note("b"));
+                              assertThat(notes.findById(tx, a.id())).isPresent();
+                              throw new IllegalStateException("boom");
+                            })))
+        .hasMessage("boom");
+
+    assertThat(count("SELECT count(*) FROM notes")).isZero();
+    assertThat(count("SELECT count(*) FROM guardrails_audit")).isZero();
+  }
+
+  @Test
+  void convenienceCalls_inTheirOwnTransactions_commitRecordAndAuditTogether() throws Exception {
+    Note a = Contexts.as("alice", "acme", () -> notes.insert(note("a")));
+    Note b = Contexts.as("alice", "acme", () -> notes.insert(note("b")));
+
+    assertThat(Contexts.as("alice", "acme", () -> notes.findById(a.id())))
+        .map(Note::title)
+        .contains("a");
+    assertThat(Contexts.as("alice", "acme", () -> notes.list(PageRequest.first(10)).items()))
+        .extracting(Note::id)
+        .containsExactlyInAnyOrder(a.id(), b.id());
+    assertThat(Contexts.as("bob", "other", () -> notes.findById(a.id()))).isEmpty();
+    assertThat(count("SELECT count(*) FROM notes")).isEqualTo(2);
+    assertThat(count("SELECT count(*) FROM guardrails_audit WHERE action = 'INSERT'")).isEqualTo(2);
+  }
+
   // ---- helpers ----
 
   List<Map<String, Object>> auditRows(UUID recordId) throws SQLException {

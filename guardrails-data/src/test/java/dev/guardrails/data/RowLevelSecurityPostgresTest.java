@@ -57,6 +57,28 @@ final class RowLevelSecurityPostgresTest {
   }
 
   @Test
+  void findAndList_inTheirOwnTransactions_seeTheirSettingsAndOnlyTheContextsTenant()
+      throws Exception {
+    RepositoryContract.Note a =
+        Contexts.as("alice", "acme", () -> notes.insert(RepositoryContract.note("a1")));
+    RepositoryContract.Note e =
+        Contexts.as("mallory", "evil", () -> notes.insert(RepositoryContract.note("e1")));
+
+    // the policy fails closed without the setting: finding the row proves the SELECT saw it
+    assertThat(Contexts.as("alice", "acme", () -> notes.findById(a.id())))
+        .map(RepositoryContract.Note::id)
+        .contains(a.id());
+    assertThat(Contexts.as("alice", "acme", () -> notes.findById(e.id()))).isEmpty();
+    assertThat(Contexts.as("mallory", "evil", () -> notes.findById(e.id())))
+        .map(RepositoryContract.Note::id)
+        .contains(e.id());
+    assertThat(Contexts.as("alice", "acme", () -> notes.list(PageRequest.first(10)).items()))
+        .extracting(RepositoryContract.Note::id)
+        .containsExactly(a.id());
+    assertThat(count(owner, "SELECT count(*) FROM guardrails_audit")).isEqualTo(2);
+  }
+
+  @Test
   void missingOrEmptySetting_failsClosedForReadsAndWrites() throws Exception {
     Contexts.as("alice", "acme", () -> notes.insert(RepositoryContract.note("a1")));
 

@@ -224,6 +224,16 @@ public class AuditedRepositoryBenchmark {
     return Objects.requireNonNull(env, "env");
   }
 
+  /** {@return the pool both sides use, for {@link InterleavedDataRun}'s hand-written rows} */
+  DataSource pool() {
+    return env().pool();
+  }
+
+  /** {@return an id stored by the setup, for {@link InterleavedDataRun}'s hand-written rows} */
+  UUID storedId() {
+    return anyId();
+  }
+
   private static Note note() {
     return new Note(
         UUID.randomUUID(), "Call back about the invoice", "Asked for a copy in PDF.", 0);

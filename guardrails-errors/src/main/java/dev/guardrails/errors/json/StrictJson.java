@@ -1,6 +1,7 @@
 package dev.guardrails.errors.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
@@ -80,19 +81,19 @@ public final class StrictJson {
     this.maxNumberLength = b.maxNumberLength;
     this.maxNameLength = b.maxNameLength;
     this.maxErrors = b.maxErrors;
-    JsonFactory factory =
-        JsonFactory.builder()
-            .streamReadConstraints(
-                StreamReadConstraints.builder()
-                    .maxDocumentLength(b.maxDocumentBytes)
-                    .maxNestingDepth(b.maxDepth)
-                    .maxStringLength(b.maxStringLength)
-                    .maxNumberLength(b.maxNumberLength)
-                    .maxNameLength(b.maxNameLength)
-                    .build())
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
-            .build();
+    JsonFactoryBuilder factoryBuilder = new JsonFactoryBuilder();
+    factoryBuilder
+        .streamReadConstraints(
+            StreamReadConstraints.builder()
+                .maxDocumentLength(b.maxDocumentBytes)
+                .maxNestingDepth(b.maxDepth)
+                .maxStringLength(b.maxStringLength)
+                .maxNumberLength(b.maxNumberLength)
+                .maxNameLength(b.maxNameLength)
+                .build())
+        .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION);
+    // duplicate keys: see DuplicateKeyParser
+    JsonFactory factory = new StrictJsonFactory(factoryBuilder);
     JsonMapper.Builder mb =
         JsonMapper.builder(factory)
             .enable(

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.guardrails.core.FieldError;
 import dev.guardrails.core.InvalidInput;
@@ -186,6 +187,68 @@ final class StrictJsonTest {
     assertThat(
             problems(() -> json.read("{\"items\":[{\"sku\":\"a\",\"sku\":\"b\"}]}", Order.class)))
         .containsExactly("items[0]: the field 'sku' appears more than once");
+  }
+
+  @Test
+  void read_duplicateKeyAtAnyDepthAndInAnyTarget_fails() {
+    assertThat(problems(() -> json.read("{\"s\":\"a\",\"i\":1,\"s\":\"b\"}", Scalars.class)))
+        .containsExactly("$: the field 's' appears more than once");
+    // an escaped spelling of the same key
+    assertThat(problems(() -> json.read("{\"s\":\"a\",\"\\u0073\":\"b\"}", Scalars.class)))
+        .containsExactly("$: the field 's' appears more than once");
+    // in the second of two sibling objects, after the first had the same keys
+    assertThat(
+            problems(
+                () ->
+                    json.read(
+                        "{\"items\":[{\"sku\":\"a\",\"quantity\":1},"
+                            + "{\"sku\":\"b\",\"quantity\":2,\"sku\":\"c\"}]}",
+                        Cart.class)))
+        .containsExactly("items[1]: the field 'sku' appears more than once");
+    // in a map, in a tree, and inside a value an ignoring type skips
+    assertThat(
+            problems(
+                () ->
+                    json.read(
+                        "{\"a\":1,\"b\":2,\"a\":3}".getBytes(StandardCharsets.UTF_8),
+                        new TypeReference<Map<String, Integer>>() {})))
+        .containsExactly("$: the field 'a' appears more than once");
+    assertThat(problems(() -> json.read("{\"x\":{\"y\":[{\"z\":1,\"z\":2}]}}", JsonNode.class)))
+        .containsExactly("x.y[0]: the field 'z' appears more than once");
+    assertThat(
+            problems(() -> json.read("{\"a\":\"v\",\"skipped\":{\"k\":1,\"k\":2}}", Lenient.class)))
+        .containsExactly("skipped: the field 'k' appears more than once");
+    // after a byte order mark
+    byte[] bom = "\uFEFF{\"s\":\"a\",\"s\":\"b\"}".getBytes(StandardCharsets.UTF_8);
+    assertThat(problems(() -> json.read(bom, Scalars.class)))
+        .containsExactly("$: the field 's' appears more than once");
+  }
+
+  @Test
+  void read_largeObjects_duplicateFoundAndDistinctKeysAccepted() {
+    StringBuilder distinct = new StringBuilder("{");
+    for (int i = 0; i < 200; i++) {
+      distinct.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":").append(i);
+    }
+    Map<String, Integer> map =
+        json.read(
+            distinct.append('}').toString().getBytes(StandardCharsets.UTF_8),
+            new TypeReference<Map<String, Integer>>() {});
+    assertThat(map).hasSize(200);
+
+    for (int at : new int[] {1, 11, 12, 13, 150}) {
+      StringBuilder dup = new StringBuilder("{\"n\":{");
+      for (int i = 0; i < 160; i++) {
+        dup.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":").append(i);
+        if (i == at) {
+          dup.append(",\"k0\":0");
+        }
+      }
+      byte[] doc = dup.append("}}").toString().getBytes(StandardCharsets.UTF_8);
+      assertThat(problems(() -> json.read(doc, JsonNode.class)))
+          .as("duplicate after %d keys", at)
+          .containsExactly("n: the field 'k0' appears more than once");
+    }
   }
 
   @Test
