@@ -139,6 +139,19 @@ public final class GuardContext {
   }
 
   /**
+   * Unbinds any context from the current thread until the returned scope is closed, and removes the
+   * correlation id, actor id and tenant id from the MDC; closing the scope restores them. For code
+   * that must not run under a context the thread may still hold, such as a server adapter that
+   * resolves each request's context itself. Close it like any scope: in reverse order of opening,
+   * on the same thread, with try-with-resources.
+   *
+   * @return the scope to close; its {@link Scope#context()} throws, as it binds none
+   */
+  public static Scope unbound() {
+    return Scope.bind(null);
+  }
+
+  /**
    * Returns an executor that runs each task under the context bound to the thread that submits it.
    * The context (or its absence) is captured when {@link Executor#execute} is called; the worker
    * thread's own state is restored when the task ends. A task submitted while no context is bound
@@ -318,11 +331,12 @@ public final class GuardContext {
      *
      * @return the context that {@link GuardContext#open()} was called on
      * @throws IllegalStateException never for a scope returned by {@link GuardContext#open()}; only
-     *     for the internal scopes that run a task with no context bound
+     *     for a scope that binds no context ({@link GuardContext#unbound()}, or the internal scopes
+     *     that run a task with no context bound)
      */
     public GuardContext context() {
       if (context == null) {
-        throw new IllegalStateException("this scope runs a task with no GuardContext bound");
+        throw new IllegalStateException("this scope binds no GuardContext");
       }
       return context;
     }

@@ -339,4 +339,32 @@ final class GuardContextTest {
     worker.submit(leaked::close).get();
     assertThat(worker.submit(GuardContext::currentIfBound).get()).isEmpty();
   }
+
+  @Test
+  void unbound_hidesTheThreadsContextAndMdcUntilClosed() {
+    GuardContext outer = GuardContext.of(ALICE, "outer-corr-1", NOW);
+    MDC.put("other_key", "kept");
+    try (GuardContext.Scope scope = outer.open()) {
+      try (GuardContext.Scope none = GuardContext.unbound()) {
+        assertThat(GuardContext.currentIfBound()).isEmpty();
+        assertThat(MDC.get(GuardContext.MDC_CORRELATION_ID)).isNull();
+        assertThat(MDC.get(GuardContext.MDC_ACTOR_ID)).isNull();
+        assertThat(MDC.get(GuardContext.MDC_TENANT_ID)).isNull();
+        assertThat(MDC.get("other_key")).isEqualTo("kept");
+        assertThatThrownBy(none::context)
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("no GuardContext");
+        GuardContext inner = GuardContext.of(ALICE, "inner-corr-2", NOW);
+        try (GuardContext.Scope nested = inner.open()) {
+          assertThat(GuardContext.current()).isEqualTo(inner);
+        }
+        assertThat(GuardContext.currentIfBound()).isEmpty();
+        assertThat(MDC.get(GuardContext.MDC_CORRELATION_ID)).isNull();
+      }
+      assertThat(GuardContext.current()).isEqualTo(outer);
+      assertThat(MDC.get(GuardContext.MDC_CORRELATION_ID)).isEqualTo("outer-corr-1");
+      assertThat(MDC.get(GuardContext.MDC_ACTOR_ID)).isEqualTo(ALICE.id());
+    }
+    assertThat(GuardContext.currentIfBound()).isEmpty();
+  }
 }
