@@ -3,6 +3,7 @@ package dev.guardrails.errors.http;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.guardrails.core.CorrelationIds;
+import dev.guardrails.core.GuardContext;
 import dev.guardrails.errors.ErrorBoundary;
 import dev.guardrails.errors.Failure;
 import dev.guardrails.errors.Problem;
@@ -13,6 +14,7 @@ import java.security.SecureRandom;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +28,38 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * server.createContext("/orders", ProblemHttpHandler.wrap(ordersHandler, boundary));
+ * }</pre>
+ *
+ * <p><b>Request context.</b> With a {@linkplain Builder#contextResolver(ContextResolver) context
+ * resolver}, the handler resolves each request's {@link GuardContext} (typically by verifying its
+ * credentials) and runs the wrapped handler <em>and</em> the boundary's handling of its failure
+ * inside that context's scope, so the failure's log line, alert, event and problem carry the
+ * request's actor, tenant and correlation id, the same correlation id the handler's audit rows and
+ * cost records carry. The order for each request is:
+ *
+ * <ol>
+ *   <li>hide any context the server thread still holds (a scope an earlier task leaked), so that
+ *       nothing of it reaches this request's handler, log lines or problem;
+ *   <li>take the correlation id from the request header (or make one), set the exchange attribute
+ *       and the response header, and put it in the MDC;
+ *   <li>call the resolver with the exchange and that correlation id; if it throws, the boundary
+ *       handles its exception with only the correlation id in the MDC (an {@link
+ *       dev.guardrails.core.Unauthenticated} becomes a 401 problem, anything unexpected a 500
+ *       problem without internals) and the wrapped handler is not called;
+ *   <li>open the resolved context's scope (none when the resolver returned null);
+ *   <li>call the wrapped handler; on failure, classify, log and alert through the boundary and send
+ *       the problem response, all while the scope is open;
+ *   <li>close the scope and restore the MDC and the hidden context, which restores the context and
+ *       MDC values the server thread had before the request.
+ * </ol>
+ *
+ * <pre>{@code
+ * server.createContext("/", ProblemHttpHandler.builder(boundary)
+ *     .contextResolver((exchange, correlationId) -> GuardContext.of(
+ *         verifier.verifyAuthorizationHeader(exchange.getRequestHeaders().getFirst("Authorization")),
+ *         correlationId,
+ *         clock.instant()))
+ *     .wrap(routes));
  * }</pre>
  *
  * <p>Thread-safe.
@@ -44,12 +78,14 @@ public final class ProblemHttpHandler implements HttpHandler {
   private final ErrorBoundary boundary;
   private final String header;
   private final RandomGenerator random;
+  private final @Nullable ContextResolver resolver;
 
   private ProblemHttpHandler(Builder b, HttpHandler delegate) {
     this.delegate = delegate;
     this.boundary = b.boundary;
     this.header = b.header;
     this.random = b.random;
+    this.resolver = b.resolver;
   }
 
   /**
@@ -75,25 +111,77 @@ public final class ProblemHttpHandler implements HttpHandler {
     return new Builder(boundary);
   }
 
+  /** Handles the exchange in the order described in the class description. */
   @Override
   public void handle(HttpExchange exchange) throws IOException {
     String correlationId =
         CorrelationIds.fromHeaderOrNew(exchange.getRequestHeaders().getFirst(header), random);
     exchange.setAttribute(CORRELATION_ATTRIBUTE, correlationId);
     exchange.getResponseHeaders().set(header, correlationId);
+    ContextResolver contextResolver = resolver;
+    // with a resolver, the request runs under its own context only, never one the thread still
+    // holds
+    GuardContext.@Nullable Scope isolated = contextResolver == null ? null : GuardContext.unbound();
     Correlation bound = Correlation.bind(correlationId);
+    try {
+      if (contextResolver == null) {
+        guarded(exchange);
+        return;
+      }
+      GuardContext context;
+      try {
+        context = resolve(contextResolver, exchange, correlationId);
+      } catch (Throwable t) {
+        failed(exchange, t);
+        return;
+      }
+      if (context == null) {
+        guarded(exchange);
+        return;
+      }
+      try (GuardContext.Scope scope = context.open()) {
+        guarded(exchange);
+      }
+    } finally {
+      bound.close();
+      if (isolated != null) {
+        isolated.close();
+      }
+    }
+  }
+
+  private static @Nullable GuardContext resolve(
+      ContextResolver resolver, HttpExchange exchange, String correlationId) throws Exception {
+    GuardContext context = resolver.resolve(exchange, correlationId);
+    if (context != null && !context.correlationId().equals(correlationId)) {
+      throw new IllegalStateException(
+          "context resolver "
+              + resolver
+              + " returned a GuardContext with correlation id '"
+              + context.correlationId()
+              + "', but the request's correlation id is '"
+              + correlationId
+              + "': build the context with GuardContext.of(actor, correlationId, clock.instant())");
+    }
+    return context;
+  }
+
+  /** Runs the delegate; a failure is handled and answered on the calling thread's context. */
+  private void guarded(HttpExchange exchange) {
     try {
       delegate.handle(exchange);
     } catch (Throwable t) {
-      if (t instanceof VirtualMachineError fatal) {
-        throw fatal;
-      }
-      Failure failure = boundary.handle(t);
-      String instance = Correlation.instanceOf(exchange.getRequestURI().getRawPath());
-      respond(exchange, failure.problem().withInstance(instance));
-    } finally {
-      bound.close();
+      failed(exchange, t);
     }
+  }
+
+  private void failed(HttpExchange exchange, Throwable t) {
+    if (t instanceof VirtualMachineError fatal) {
+      throw fatal;
+    }
+    Failure failure = boundary.handle(t);
+    String instance = Correlation.instanceOf(exchange.getRequestURI().getRawPath());
+    respond(exchange, failure.problem().withInstance(instance));
   }
 
   private static void respond(HttpExchange exchange, Problem problem) {
@@ -129,15 +217,42 @@ public final class ProblemHttpHandler implements HttpHandler {
     }
   }
 
-  /** {@return the wrapped handler} */
+  /** {@return the wrapped handler and the context resolver, if any} */
   @Override
   public String toString() {
-    return "ProblemHttpHandler[" + delegate + "]";
+    return "ProblemHttpHandler["
+        + delegate
+        + (resolver == null ? "" : ", context resolver " + resolver)
+        + "]";
+  }
+
+  /**
+   * Resolves the {@link GuardContext} a request runs under, typically by verifying its credentials;
+   * see the order in {@link ProblemHttpHandler}.
+   *
+   * <p>Called once per request on the server thread that handles it; must be thread-safe.
+   */
+  @FunctionalInterface
+  public interface ContextResolver {
+    /**
+     * Returns the context of the request.
+     *
+     * @param exchange the exchange; read its headers, do not send a response
+     * @param correlationId the request's correlation id, which the returned context must carry
+     * @return the context to bind while the handler runs and its failure is handled, or null for a
+     *     request that may run without one (a public route such as a login page): the handler then
+     *     runs with no context bound and only the correlation id in the MDC
+     * @throws dev.guardrails.core.Unauthenticated if the request's credentials are missing or
+     *     refused; answered with a 401 problem and the handler is not called
+     * @throws Exception any other failure, handled by the boundary (a bug becomes a 500 problem
+     *     without internals) and the handler is not called
+     */
+    @Nullable GuardContext resolve(HttpExchange exchange, String correlationId) throws Exception;
   }
 
   /**
    * Builds {@link ProblemHttpHandler}s. Defaults: the {@value #CORRELATION_HEADER} header, a {@link
-   * SecureRandom} for new correlation ids.
+   * SecureRandom} for new correlation ids, no context resolver.
    *
    * <p>Not thread-safe; each {@link #wrap(HttpHandler)} copies the settings.
    */
@@ -145,6 +260,7 @@ public final class ProblemHttpHandler implements HttpHandler {
     private final ErrorBoundary boundary;
     private String header = CORRELATION_HEADER;
     private RandomGenerator random = new SecureRandom();
+    private @Nullable ContextResolver resolver;
 
     private Builder(ErrorBoundary boundary) {
       this.boundary = Objects.requireNonNull(boundary, "boundary");
@@ -177,6 +293,26 @@ public final class ProblemHttpHandler implements HttpHandler {
      */
     public Builder random(RandomGenerator value) {
       this.random = Objects.requireNonNull(value, "random");
+      return this;
+    }
+
+    /**
+     * Sets the resolver of each request's {@link GuardContext}: the wrapped handler and the
+     * boundary's handling of its failures then run inside the resolved context's scope (see the
+     * order in {@link ProblemHttpHandler}). Without one, no context is bound by the handler.
+     *
+     * @param value the resolver; must be thread-safe
+     * @return this builder
+     * @throws NullPointerException if the value is null
+     * @throws IllegalStateException if a resolver was already set
+     */
+    public Builder contextResolver(ContextResolver value) {
+      Objects.requireNonNull(value, "contextResolver");
+      if (resolver != null) {
+        throw new IllegalStateException(
+            "context resolver was already set to " + resolver + ", cannot set it to " + value);
+      }
+      this.resolver = value;
       return this;
     }
 

@@ -1,6 +1,7 @@
 package dev.guardrails.errors.servlet;
 
 import dev.guardrails.core.CorrelationIds;
+import dev.guardrails.core.GuardContext;
 import dev.guardrails.errors.ErrorBoundary;
 import dev.guardrails.errors.Failure;
 import dev.guardrails.errors.Problem;
@@ -19,6 +20,7 @@ import java.security.SecureRandom;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +32,28 @@ import org.slf4j.LoggerFactory;
  * {@code Retry-After} when known), logged once and alerted by the boundary. A {@link
  * ServletException} that only wraps a cause is mapped by its cause. If the response was already
  * committed, the failure is still logged and alerted.
+ *
+ * <p><b>Request context.</b> A filter {@linkplain #withContextResolver(ContextResolver) with a
+ * context resolver} resolves each request's {@link GuardContext} (typically by verifying its
+ * credentials) and runs the rest of the chain <em>and</em> the boundary's handling of its failure
+ * inside that context's scope, so the failure's log line, alert, event and problem carry the
+ * request's actor, tenant and correlation id. The order for each request is:
+ *
+ * <ol>
+ *   <li>hide any context the server thread still holds (a scope an earlier task leaked), so that
+ *       nothing of it reaches this request's handler, log lines or problem;
+ *   <li>take the correlation id from the request header (or make one), set the request attribute
+ *       and the response header, and put it in the MDC;
+ *   <li>call the resolver with the request and that correlation id; if it throws, the boundary
+ *       handles its exception with only the correlation id in the MDC (an {@link
+ *       dev.guardrails.core.Unauthenticated} becomes a 401 problem, anything unexpected a 500
+ *       problem without internals) and the chain is not called;
+ *   <li>open the resolved context's scope (none when the resolver returned null);
+ *   <li>call the chain; on failure, classify, log and alert through the boundary and send the
+ *       problem response, all while the scope is open;
+ *   <li>close the scope and restore the MDC and the hidden context, which restores the context and
+ *       MDC values the container thread had before the request.
+ * </ol>
  *
  * <p>Register it first in the chain. Thread-safe.
  */
@@ -46,11 +70,17 @@ public final class ProblemFilter implements Filter {
   private final ErrorBoundary boundary;
   private final String header;
   private final RandomGenerator random;
+  private final @Nullable ContextResolver resolver;
 
-  private ProblemFilter(ErrorBoundary boundary, String header, RandomGenerator random) {
+  private ProblemFilter(
+      ErrorBoundary boundary,
+      String header,
+      RandomGenerator random,
+      @Nullable ContextResolver resolver) {
     this.boundary = boundary;
     this.header = header;
     this.random = random;
+    this.resolver = resolver;
   }
 
   /**
@@ -83,7 +113,29 @@ public final class ProblemFilter implements Filter {
       throw new IllegalArgumentException(
           "correlation header must not be blank, but was '" + correlationHeader + "'");
     }
-    return new ProblemFilter(boundary, correlationHeader, random);
+    return new ProblemFilter(boundary, correlationHeader, random, null);
+  }
+
+  /**
+   * Returns a filter like this one that resolves each request's {@link GuardContext} and runs the
+   * chain and the handling of its failure inside that context's scope (see the order in {@link
+   * ProblemFilter}).
+   *
+   * @param contextResolver the resolver; must be thread-safe
+   * @return the new filter; this one is unchanged
+   * @throws NullPointerException if the resolver is null
+   * @throws IllegalStateException if this filter already has a resolver
+   */
+  public ProblemFilter withContextResolver(ContextResolver contextResolver) {
+    Objects.requireNonNull(contextResolver, "contextResolver");
+    if (resolver != null) {
+      throw new IllegalStateException(
+          "context resolver was already set to "
+              + resolver
+              + ", cannot set it to "
+              + contextResolver);
+    }
+    return new ProblemFilter(boundary, header, random, contextResolver);
   }
 
   @Override
@@ -97,22 +149,76 @@ public final class ProblemFilter implements Filter {
     String correlationId = CorrelationIds.fromHeaderOrNew(http.getHeader(header), random);
     http.setAttribute(CORRELATION_ATTRIBUTE, correlationId);
     out.setHeader(header, correlationId);
+    ContextResolver contextResolver = resolver;
+    // with a resolver, the request runs under its own context only, never one the thread still
+    // holds
+    GuardContext.@Nullable Scope isolated = contextResolver == null ? null : GuardContext.unbound();
     Correlation bound = Correlation.bind(correlationId);
     try {
-      chain.doFilter(request, response);
-    } catch (Throwable t) {
-      if (t instanceof VirtualMachineError fatal) {
-        throw fatal;
+      if (contextResolver == null) {
+        guarded(http, out, chain, correlationId);
+        return;
       }
-      Failure failure = boundary.handle(unwrap(t));
-      respond(
-          http,
-          out,
-          failure.problem().withInstance(Correlation.instanceOf(http.getRequestURI())),
-          correlationId);
+      GuardContext context;
+      try {
+        context = resolve(contextResolver, http, correlationId);
+      } catch (Throwable t) {
+        failed(http, out, t, correlationId);
+        return;
+      }
+      if (context == null) {
+        guarded(http, out, chain, correlationId);
+        return;
+      }
+      try (GuardContext.Scope scope = context.open()) {
+        guarded(http, out, chain, correlationId);
+      }
     } finally {
       bound.close();
+      if (isolated != null) {
+        isolated.close();
+      }
     }
+  }
+
+  private static @Nullable GuardContext resolve(
+      ContextResolver resolver, HttpServletRequest request, String correlationId) throws Exception {
+    GuardContext context = resolver.resolve(request, correlationId);
+    if (context != null && !context.correlationId().equals(correlationId)) {
+      throw new IllegalStateException(
+          "context resolver "
+              + resolver
+              + " returned a GuardContext with correlation id '"
+              + context.correlationId()
+              + "', but the request's correlation id is '"
+              + correlationId
+              + "': build the context with GuardContext.of(actor, correlationId, clock.instant())");
+    }
+    return context;
+  }
+
+  private void guarded(
+      HttpServletRequest http, HttpServletResponse out, FilterChain chain, String correlationId)
+      throws IOException {
+    try {
+      chain.doFilter(http, out);
+    } catch (Throwable t) {
+      failed(http, out, t, correlationId);
+    }
+  }
+
+  private void failed(
+      HttpServletRequest http, HttpServletResponse out, Throwable t, String correlationId)
+      throws IOException {
+    if (t instanceof VirtualMachineError fatal) {
+      throw fatal;
+    }
+    Failure failure = boundary.handle(unwrap(t));
+    respond(
+        http,
+        out,
+        failure.problem().withInstance(Correlation.instanceOf(http.getRequestURI())),
+        correlationId);
   }
 
   private static Throwable unwrap(Throwable t) {
@@ -182,9 +288,39 @@ public final class ProblemFilter implements Filter {
     return out.toString();
   }
 
-  /** {@return the boundary and header} */
+  /** {@return the boundary, the header and the context resolver, if any} */
   @Override
   public String toString() {
-    return "ProblemFilter[" + header + ", " + boundary + "]";
+    return "ProblemFilter["
+        + header
+        + ", "
+        + boundary
+        + (resolver == null ? "" : ", context resolver " + resolver)
+        + "]";
+  }
+
+  /**
+   * Resolves the {@link GuardContext} a request runs under, typically by verifying its credentials;
+   * see the order in {@link ProblemFilter}.
+   *
+   * <p>Called once per request on the container thread that handles it; must be thread-safe.
+   */
+  @FunctionalInterface
+  public interface ContextResolver {
+    /**
+     * Returns the context of the request.
+     *
+     * @param request the request; read it, do not consume its body
+     * @param correlationId the request's correlation id, which the returned context must carry
+     * @return the context to bind while the chain runs and its failure is handled, or null for a
+     *     request that may run without one (a public route): the chain then runs with only the
+     *     correlation id in the MDC and no context bound
+     * @throws dev.guardrails.core.Unauthenticated if the request's credentials are missing or
+     *     refused; answered with a 401 problem and the chain is not called
+     * @throws Exception any other failure, handled by the boundary (a bug becomes a 500 problem
+     *     without internals) and the chain is not called
+     */
+    @Nullable GuardContext resolve(HttpServletRequest request, String correlationId)
+        throws Exception;
   }
 }
