@@ -158,7 +158,7 @@ public final class InvoiceDeskApp implements AutoCloseable {
             .eventSink(events)
             .build();
     var guard = Policy.guard(events, clock);
-    Sessions sessions = new Sessions(verifier, boundary, clock);
+    Sessions sessions = new Sessions(verifier, tickets.verifierBuilder().build(), clock);
 
     FakeLlm llm = FakeLlm.start();
     resources.add(0, llm);
@@ -240,7 +240,9 @@ public final class InvoiceDeskApp implements AutoCloseable {
     ExecutorService executor = Executors.newFixedThreadPool(8);
     resources.add(0, executor::shutdownNow);
     server.setExecutor(executor);
-    server.createContext("/", ProblemHttpHandler.wrap(routes, boundary));
+    // the request's context is resolved before any route, so failures are handled inside it
+    server.createContext(
+        "/", ProblemHttpHandler.builder(boundary).contextResolver(sessions).wrap(routes));
     server.start();
     resources.add(0, () -> server.stop(0));
     InvoiceDeskApp app =

@@ -2,7 +2,6 @@ package dev.guardrails.samples;
 
 import dev.guardrails.auth.Guard;
 import dev.guardrails.auth.IssuedToken;
-import dev.guardrails.auth.JwtVerifier;
 import dev.guardrails.auth.LocalTokenIssuer;
 import dev.guardrails.core.Actor;
 import dev.guardrails.errors.alerts.Alert;
@@ -23,9 +22,9 @@ import java.util.Map;
  * /ops/link} (bearer token) and opens {@code /ops?ticket=...}. The ticket is a token of a separate
  * issuer with its own key and audience ({@code invoice-desk-ops}), valid for five minutes: it
  * cannot be used as an API token, and an API token cannot be used as a ticket. The page also
- * accepts an admin's bearer token directly (curl, tests). The page is sent with {@code
- * Referrer-Policy: no-referrer} and {@code Cache-Control: no-store}, so the ticket does not leak
- * through referrers or caches.
+ * accepts an admin's bearer token directly (curl, tests); {@link Sessions} verifies either. The
+ * page is sent with {@code Referrer-Policy: no-referrer} and {@code Cache-Control: no-store}, so
+ * the ticket does not leak through referrers or caches.
  */
 final class OpsApi {
 
@@ -35,7 +34,6 @@ final class OpsApi {
   private final Sessions sessions;
   private final Guard guard;
   private final LocalTokenIssuer tickets;
-  private final JwtVerifier ticketVerifier;
   private final Summaries summaries;
   private final AuditTrail audit;
   private final InMemoryAlertSink alerts;
@@ -54,7 +52,6 @@ final class OpsApi {
     this.sessions = sessions;
     this.guard = guard;
     this.tickets = tickets;
-    this.ticketVerifier = tickets.verifierBuilder().build();
     this.summaries = summaries;
     this.audit = audit;
     this.alerts = alerts;
@@ -64,7 +61,7 @@ final class OpsApi {
 
   void register(Routes routes) {
     routes
-        .add("GET", "/ops", this::page)
+        .add("GET", Sessions.OPS_PAGE, sessions.authenticated(this::render))
         .add("POST", "/ops/link", sessions.authenticated(this::link));
   }
 
@@ -78,15 +75,6 @@ final class OpsApi {
             "/ops?ticket=" + URLEncoder.encode(ticket.token(), StandardCharsets.UTF_8),
             "expiresAt",
             ticket.expiresAt().toString()));
-  }
-
-  private void page(Request request) {
-    String ticket = request.query().get("ticket");
-    Actor actor =
-        ticket != null && !ticket.isEmpty()
-            ? ticketVerifier.verify(ticket)
-            : sessions.authenticate(request);
-    sessions.runAs(request, actor, this::render);
   }
 
   private void render(Request request, Actor actor) {

@@ -1,21 +1,31 @@
 package dev.guardrails.samples;
 
+import com.sun.net.httpserver.HttpExchange;
 import dev.guardrails.auth.JwtVerifier;
 import dev.guardrails.core.Actor;
 import dev.guardrails.core.GuardContext;
 import dev.guardrails.core.Unauthenticated;
-import dev.guardrails.errors.ErrorBoundary;
+import dev.guardrails.errors.http.ProblemHttpHandler;
 import java.time.Clock;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Authenticates requests: the bearer token is verified on the server (signature, issuer, audience,
- * expiry, type, algorithm), the actor, firm and roles come from the verified token only, and the
- * handler runs under a {@link GuardContext} with the request's correlation id, so every log line,
- * audit row and meter row carries them.
+ * expiry, type, algorithm), the actor, firm and roles come from the verified token only. As the
+ * {@link ProblemHttpHandler}'s context resolver it runs before any route, so the handler <em>and
+ * the error boundary's handling of its failure</em> run under a {@link GuardContext} with the
+ * request's correlation id: every log line, alert, problem, audit row and meter row carries the
+ * same actor, firm and correlation id.
  *
  * <p>Thread-safe.
  */
-final class Sessions {
+final class Sessions implements ProblemHttpHandler.ContextResolver {
+
+  /** The one path that also accepts a signed ticket in its query, instead of a bearer token. */
+  static final String OPS_PAGE = "/ops";
+
+  private static final String CHALLENGE = "Bearer realm=\"invoice-desk\"";
 
   /** A handler that runs for an authenticated actor. */
   @FunctionalInterface
@@ -31,59 +41,73 @@ final class Sessions {
   }
 
   private final JwtVerifier verifier;
-  private final ErrorBoundary boundary;
+  private final JwtVerifier ticketVerifier;
   private final Clock clock;
 
-  Sessions(JwtVerifier verifier, ErrorBoundary boundary, Clock clock) {
+  /**
+   * Creates the sessions.
+   *
+   * @param verifier verifies the API's bearer tokens
+   * @param ticketVerifier verifies the operator page's signed tickets
+   * @param clock the clock that says when a request started
+   */
+  Sessions(JwtVerifier verifier, JwtVerifier ticketVerifier, Clock clock) {
     this.verifier = verifier;
-    this.boundary = boundary;
+    this.ticketVerifier = ticketVerifier;
     this.clock = clock;
   }
 
   /**
-   * Wraps a handler so that it runs only for a verified bearer token.
+   * Resolves the request's context: the actor of a ticket on the operator page, else of the bearer
+   * token, else none (a public route; {@link #authenticated} refuses it).
    *
-   * @param handler the handler
-   * @return the endpoint
+   * @param exchange the exchange
+   * @param correlationId the request's correlation id
+   * @return the context, or null when the request carries no credentials
+   * @throws Unauthenticated if a ticket or token is forged, expired or malformed
    */
-  Routes.Endpoint authenticated(Authenticated handler) {
-    return request -> {
-      Actor actor = authenticate(request);
-      runAs(request, actor, handler);
-    };
+  @Override
+  public @Nullable GuardContext resolve(HttpExchange exchange, String correlationId) {
+    Actor actor = actorOf(exchange);
+    return actor == null ? null : GuardContext.of(actor, correlationId, clock.instant());
   }
 
-  /**
-   * Verifies the request's bearer token.
-   *
-   * @param request the request
-   * @return the actor
-   * @throws Unauthenticated if the header is missing or the token is forged, expired or malformed
-   */
-  Actor authenticate(Request request) {
+  private @Nullable Actor actorOf(HttpExchange exchange) {
+    if (exchange.getRequestURI().getPath().equals(OPS_PAGE)) {
+      String ticket = new Request(exchange, List.of()).query().get("ticket");
+      if (ticket != null && !ticket.isEmpty()) {
+        return ticketVerifier.verify(ticket);
+      }
+    }
+    String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+    if (authorization == null) {
+      return null;
+    }
     try {
-      return verifier.verifyAuthorizationHeader(request.header("Authorization").orElse(null));
+      return verifier.verifyAuthorizationHeader(authorization);
     } catch (Unauthenticated e) {
-      request.responseHeader("WWW-Authenticate", "Bearer realm=\"invoice-desk\"");
+      exchange.getResponseHeaders().set("WWW-Authenticate", CHALLENGE);
       throw e;
     }
   }
 
   /**
-   * Runs a handler under the actor's context, inside the error boundary; also for an actor verified
-   * by other means (the operator page's signed link).
+   * Wraps a handler so that it runs only for a verified actor, the one {@link #resolve} bound.
    *
-   * @param request the request
-   * @param actor the verified actor
    * @param handler the handler
-   * @throws dev.guardrails.errors.ProblemException if the handler failed (already logged)
+   * @return the endpoint
    */
-  void runAs(Request request, Actor actor, Authenticated handler) {
-    try (GuardContext.Scope scope =
-        GuardContext.of(actor, request.correlationId(), clock.instant()).open()) {
-      // handled here, while the actor is bound, so the log line and alert carry actor and firm;
-      // the problem handler passes the handled ProblemException through without logging it again
-      boundary.run(() -> handler.handle(request, actor));
-    }
+  Routes.Endpoint authenticated(Authenticated handler) {
+    return request -> handler.handle(request, actor(request));
+  }
+
+  private static Actor actor(Request request) {
+    return GuardContext.currentIfBound()
+        .map(GuardContext::actor)
+        .orElseThrow(
+            () -> {
+              request.responseHeader("WWW-Authenticate", CHALLENGE);
+              return new Unauthenticated("no bearer token in the Authorization header");
+            });
   }
 }
