@@ -4,23 +4,25 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.guardrails.core.GuardContext;
+import dev.guardrails.data.AuditEntry;
+import dev.guardrails.data.AuditHistory;
 import dev.guardrails.data.Database;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import dev.guardrails.data.PageRequest;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the library's audit log ({@code guardrails_audit}, append-only, written in the same
- * transaction as each change) for the firm of the current actor. The firm always comes from the
- * bound {@link GuardContext}, never from the request.
+ * transaction as each change) through {@link AuditHistory}, for the firm of the current actor: the
+ * firm always comes from the bound {@link GuardContext}, never from the request, and another firm's
+ * invoice has an empty history.
  *
  * <p>Thread-safe.
  */
 final class AuditTrail {
 
   /**
-   * One audited change.
+   * One audited change, as the API and the operator page show it.
    *
    * @param seq the audit row's sequence number
    * @param at when it happened
@@ -29,6 +31,7 @@ final class AuditTrail {
    * @param action INSERT, UPDATE or DELETE
    * @param table the table
    * @param recordId the record
+   * @param correlationId the request that made the change
    * @param before the values before (sensitive columns masked), or null for an insert
    * @param after the values after, or null for a delete
    */
@@ -40,37 +43,28 @@ final class AuditTrail {
       String action,
       String table,
       String recordId,
+      String correlationId,
       @Nullable JsonNode before,
       @Nullable JsonNode after) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String COLUMNS =
-      "SELECT seq, occurred_at, actor_id, actor_kind, action, table_name, record_id,"
-          + " before_values::text, after_values::text FROM guardrails_audit";
 
-  private final Database database;
+  private final AuditHistory history;
 
   AuditTrail(Database database) {
-    this.database = database;
+    this.history = AuditHistory.of(database);
   }
 
   /**
-   * Returns the history of one record, oldest first.
+   * Returns the history of one record, oldest first: its first {@value AuditHistory#DEFAULT_LIMIT}
+   * changes.
    *
    * @param table the table
    * @param recordId the record's id
    * @return the entries
    */
   List<Entry> ofRecord(String table, String recordId) {
-    String tenant = GuardContext.current().actor().tenantId();
-    return database.inTransaction(
-        tx ->
-            tx.query(
-                COLUMNS + " WHERE tenant_id = ? AND table_name = ? AND record_id = ? ORDER BY seq",
-                AuditTrail::entry,
-                tenant,
-                table,
-                recordId));
+    return history.history(table, recordId).items().stream().map(AuditTrail::entry).toList();
   }
 
   /**
@@ -80,27 +74,26 @@ final class AuditTrail {
    * @return the entries
    */
   List<Entry> recent(int limit) {
-    String tenant = GuardContext.current().actor().tenantId();
-    return database.inTransaction(
-        tx ->
-            tx.query(
-                COLUMNS + " WHERE tenant_id = ? ORDER BY seq DESC LIMIT ?",
-                AuditTrail::entry,
-                tenant,
-                limit));
+    return history
+        .changes(PageRequest.first(limit).sortedDescendingBy(AuditHistory.SORT_COLUMN))
+        .items()
+        .stream()
+        .map(AuditTrail::entry)
+        .toList();
   }
 
-  private static Entry entry(ResultSet row) throws SQLException {
+  private static Entry entry(AuditEntry e) {
     return new Entry(
-        row.getLong(1),
-        row.getObject(2, java.time.OffsetDateTime.class).toInstant().toString(),
-        row.getString(3),
-        row.getString(4),
-        row.getString(5),
-        row.getString(6),
-        row.getString(7),
-        json(row.getString(8)),
-        json(row.getString(9)));
+        e.seq(),
+        e.occurredAt().toString(),
+        e.actorId(),
+        e.actorKind().name(),
+        e.action().name(),
+        e.table(),
+        e.recordId(),
+        e.correlationId(),
+        json(e.beforeJson()),
+        json(e.afterJson()));
   }
 
   private static @Nullable JsonNode json(@Nullable String text) {
