@@ -240,6 +240,37 @@ final class InvoiceDeskHttpTest {
   }
 
   @Test
+  void oneCorrelationId_inTheResponseTheProblemAndTheAuditTrail_otherFirmSeesNoTrail() {
+    String anna = desk.login("anna");
+    String acme =
+        desk.http.get("/clients", anna).json().path("clients").path(0).path("id").asText();
+    String body =
+        "{\"clientId\": \""
+            + acme
+            + "\", \"number\": \"N-CORR-1\", \"description\": \"traced\", \"amountCents\": 100,"
+            + " \"currency\": \"EUR\", \"dueDate\": \"2030-01-01\"}";
+
+    TourClient.Answer created =
+        desk.http.send("POST", "/invoices", anna, body, "X-Correlation-Id", "desk-corr-0001");
+    TourClient.Answer again =
+        desk.http.send("POST", "/invoices", anna, body, "X-Correlation-Id", "desk-corr-0002");
+
+    assertThat(created.status()).as(created.text()).isEqualTo(201);
+    assertThat(created.header("X-Correlation-Id")).contains("desk-corr-0001");
+    assertProblem(again, 409, "conflict.duplicate");
+    assertThat(again.json().path("correlationId").asText()).isEqualTo("desk-corr-0002");
+    String id = created.json().path("id").asText();
+    JsonNode entries =
+        desk.http.get("/invoices/" + id + "/audit", desk.login("ben")).json().path("entries");
+    assertThat(entries).hasSize(1);
+    assertThat(entries.path(0).path("correlationId").asText()).isEqualTo("desk-corr-0001");
+    assertThat(entries.path(0).path("actor").asText()).isEqualTo("anna");
+    // another firm's partner: the invoice reads as missing, and so does its trail
+    assertProblem(
+        desk.http.get("/invoices/" + id + "/audit", desk.login("erin")), 404, "not_found");
+  }
+
+  @Test
   void applicationRole_isBoundByRowLevelSecurity() throws Exception {
     try (Connection connection = desk.app.database().applicationDataSource().getConnection();
         Statement statement = connection.createStatement()) {
