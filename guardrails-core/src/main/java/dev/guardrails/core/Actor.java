@@ -28,6 +28,9 @@ public final class Actor {
   private final ActorKind kind;
   private final Set<String> roles;
 
+  /** The same roles in a hash-based set: {@link #hasRole} sits on authorization's hot path. */
+  private final Set<String> roleLookup;
+
   private Actor(ActorKind kind, String id, String tenantId, Collection<String> roles) {
     this.kind = kind;
     this.id = Text.requireSafeId(id, "actor id", MAX_LENGTH);
@@ -38,6 +41,7 @@ public final class Actor {
       copy.add(Text.requireSafeId(role, "role", MAX_LENGTH));
     }
     this.roles = Collections.unmodifiableSet(copy);
+    this.roleLookup = Set.copyOf(copy);
   }
 
   /**
@@ -145,7 +149,7 @@ public final class Actor {
    * @throws NullPointerException if the role is null
    */
   public boolean hasRole(String role) {
-    return roles.contains(Objects.requireNonNull(role, "role"));
+    return roleLookup.contains(Objects.requireNonNull(role, "role"));
   }
 
   @Override
