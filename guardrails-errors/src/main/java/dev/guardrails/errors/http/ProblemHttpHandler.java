@@ -152,18 +152,8 @@ public final class ProblemHttpHandler implements HttpHandler {
 
   private static @Nullable GuardContext resolve(
       ContextResolver resolver, HttpExchange exchange, String correlationId) throws Exception {
-    GuardContext context = resolver.resolve(exchange, correlationId);
-    if (context != null && !context.correlationId().equals(correlationId)) {
-      throw new IllegalStateException(
-          "context resolver "
-              + resolver
-              + " returned a GuardContext with correlation id '"
-              + context.correlationId()
-              + "', but the request's correlation id is '"
-              + correlationId
-              + "': build the context with GuardContext.of(actor, correlationId, clock.instant())");
-    }
-    return context;
+    return Correlation.requireSameCorrelation(
+        resolver.resolve(exchange, correlationId), resolver, correlationId);
   }
 
   /** Runs the delegate; a failure is handled and answered on the calling thread's context. */

@@ -57,4 +57,28 @@ public final class Correlation implements AutoCloseable {
     }
     return SafeText.looksSecret(path) ? null : path;
   }
+
+  /**
+   * Checks that the context a resolver returned carries the request's correlation id.
+   *
+   * @param context what the resolver returned
+   * @param resolver the resolver, named in the error
+   * @param correlationId the request's correlation id
+   * @return the context
+   * @throws IllegalStateException if the context carries another correlation id
+   */
+  public static @Nullable GuardContext requireSameCorrelation(
+      @Nullable GuardContext context, Object resolver, String correlationId) {
+    if (context != null && !context.correlationId().equals(correlationId)) {
+      throw new IllegalStateException(
+          "context resolver "
+              + resolver
+              + " returned a GuardContext with correlation id '"
+              + context.correlationId()
+              + "', but the request's correlation id is '"
+              + correlationId
+              + "': build the context with GuardContext.of(actor, correlationId, clock.instant())");
+    }
+    return context;
+  }
 }

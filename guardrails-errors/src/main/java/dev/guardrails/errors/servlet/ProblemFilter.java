@@ -183,18 +183,8 @@ public final class ProblemFilter implements Filter {
 
   private static @Nullable GuardContext resolve(
       ContextResolver resolver, HttpServletRequest request, String correlationId) throws Exception {
-    GuardContext context = resolver.resolve(request, correlationId);
-    if (context != null && !context.correlationId().equals(correlationId)) {
-      throw new IllegalStateException(
-          "context resolver "
-              + resolver
-              + " returned a GuardContext with correlation id '"
-              + context.correlationId()
-              + "', but the request's correlation id is '"
-              + correlationId
-              + "': build the context with GuardContext.of(actor, correlationId, clock.instant())");
-    }
-    return context;
+    return Correlation.requireSameCorrelation(
+        resolver.resolve(request, correlationId), resolver, correlationId);
   }
 
   private void guarded(
