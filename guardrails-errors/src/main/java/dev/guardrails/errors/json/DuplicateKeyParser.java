@@ -1,14 +1,13 @@
 package dev.guardrails.errors.json;
 
 import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.ObjectCodec;
-import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.IOContext;
 import com.fasterxml.jackson.core.json.JsonReadContext;
 import com.fasterxml.jackson.core.json.UTF8StreamJsonParser;
 import com.fasterxml.jackson.core.sym.ByteQuadsCanonicalizer;
-import java.io.IOException;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
@@ -19,29 +18,23 @@ import org.jspecify.annotations.Nullable;
  * {@code STRICT_DUPLICATE_DETECTION} (whose detector allocates a {@code HashSet} for every object
  * of more than two fields).
  *
- * <p>Every field name the parser reaches passes through {@link #check}: through {@link
- * #nextToken()} or one of the two {@code nextFieldName} methods, the only ones that step onto a
- * field name (the other {@code next...} methods and {@code skipChildren} step through {@code
- * nextToken()}). The check keeps the names of the current entry's object per nesting level and uses
- * the parsing context's entry index: index 0 starts a new object at that level, so siblings reuse
- * the level's slot; a name seen twice for one entry (a method stepping through another) is recorded
- * once. An object's names are compared with a linear scan (names from Jackson's canonicalizing
- * parser are usually one instance, so {@code equals} mostly returns at its identity check); an
- * object of more than {@value #LINEAR} names gets a hash set.
+ * <p>The check sits where Jackson's own does: in the parsing context's {@code setCurrentName},
+ * which the parser calls once for every field name it reads, whichever {@code next...} method or
+ * {@code skipChildren} got there. The parser's contexts are {@link KeyContext}s, one per nesting
+ * level, reused by sibling objects as Jackson reuses its own; each keeps the names of its current
+ * object and compares a new name with them by a linear scan (names from Jackson's canonicalizing
+ * parser are usually one instance, so the identity check mostly decides); an object of more than
+ * {@value #LINEAR} names gets a hash set. So the verdict is Jackson's, without its allocations.
  *
  * <p>A repeated key fails with a {@link JsonParseException} whose message starts with {@code
- * "Duplicate field"}, as Jackson's own does, while the parser stands on the second occurrence.
+ * "Duplicate field"}, as Jackson's own does, while the parser's context is the object and its
+ * current name the repeated key.
  *
  * <p>Not thread-safe, like any parser.
  */
 final class DuplicateKeyParser extends UTF8StreamJsonParser {
 
   static final int LINEAR = 12;
-
-  // per nesting level: the names of the object open at that level, in entry order
-  private @Nullable String[][] names = new String[8][];
-  private int[] counts = new int[8];
-  private @Nullable Set<String>[] sets = newSets(8);
 
   DuplicateKeyParser(
       IOContext context,
@@ -53,110 +46,95 @@ final class DuplicateKeyParser extends UTF8StreamJsonParser {
       int end,
       int bytesPreProcessed) {
     super(context, features, null, codec, symbols, input, start, end, bytesPreProcessed, false);
+    _parsingContext = new KeyContext(null, 0, JsonReadContext.TYPE_ROOT, 1, 0, this);
   }
 
-  @Override
-  public @Nullable JsonToken nextToken() throws IOException {
-    JsonToken token = super.nextToken();
-    if (token == JsonToken.FIELD_NAME) {
-      String name = _parsingContext.getCurrentName();
-      if (name != null) {
-        check(name);
+  /**
+   * A parsing context that rejects a name its object already has. Its children are {@code
+   * KeyContext}s too, so every level of the document is checked.
+   */
+  static final class KeyContext extends JsonReadContext {
+
+    private static final String[] NO_NAMES = new String[0];
+
+    private final JsonParser parser;
+    // the current object's names in order; a set beyond LINEAR names
+    private String[] names = NO_NAMES;
+    private int count;
+    private @Nullable Set<String> set;
+
+    KeyContext(
+        @Nullable KeyContext parent, int depth, int type, int line, int column, JsonParser parser) {
+      super(parent, depth, null, type, line, column);
+      this.parser = parser;
+    }
+
+    @Override
+    public JsonReadContext createChildArrayContext(int line, int column) {
+      return child(TYPE_ARRAY, line, column);
+    }
+
+    @Override
+    public JsonReadContext createChildObjectContext(int line, int column) {
+      return child(TYPE_OBJECT, line, column);
+    }
+
+    private JsonReadContext child(int type, int line, int column) {
+      JsonReadContext child = _child;
+      if (child == null) {
+        child = new KeyContext(this, _nestingDepth + 1, type, line, column, parser);
+        _child = child;
+      } else {
+        child.reset(type, line, column);
       }
+      return child;
     }
-    return token;
-  }
 
-  @Override
-  public @Nullable String nextFieldName() throws IOException {
-    String name = super.nextFieldName();
-    if (name != null) {
-      check(name);
-    }
-    return name;
-  }
-
-  @Override
-  public boolean nextFieldName(SerializableString expected) throws IOException {
-    boolean matched = super.nextFieldName(expected);
-    if (_currToken == JsonToken.FIELD_NAME) {
-      String name = _parsingContext.getCurrentName();
-      if (name != null) {
-        check(name);
-      }
-    }
-    return matched;
-  }
-
-  @SuppressWarnings("ReferenceEquality") // a fast path before equals, not instead of it
-  private void check(String name) throws IOException {
-    JsonReadContext context = _parsingContext;
-    int level = context.getNestingDepth();
-    int index = context.getCurrentIndex();
-    if (level >= counts.length) {
-      int size = Math.max(level + 1, counts.length * 2);
-      names = Arrays.copyOf(names, size);
-      counts = Arrays.copyOf(counts, size);
-      sets = Arrays.copyOf(sets, size);
-    }
-    int count = counts[level];
-    if (index == 0) {
+    @Override
+    public void reset(int type, int line, int column) {
+      super.reset(type, line, column);
       count = 0;
-      if (sets[level] != null) {
-        sets[level] = null;
-      }
+      set = null;
     }
-    if (index == count - 1) {
-      return; // this entry's name, seen a second time
-    }
-    if (index != count) {
-      throw new IllegalStateException(
-          "duplicate key check lost track of an object: entry " + index + " after " + count);
-    }
-    String[] seen = names[level];
-    if (seen == null) {
-      seen = new String[8];
-      names[level] = seen;
-    }
-    if (count < LINEAR) {
-      int hash = name.hashCode();
-      for (int k = 0; k < count; k++) {
-        String other = seen[k];
-        // names from one canonicalizing parser are one instance, and their hashes are cached
-        if (other == name || (other.hashCode() == hash && other.equals(name))) {
-          throw duplicate(name);
+
+    @Override
+    @SuppressWarnings("ReferenceEquality") // a fast path before equals, not instead of it
+    public void setCurrentName(String name) throws JsonProcessingException {
+      super.setCurrentName(name);
+      int n = count;
+      if (n < LINEAR) {
+        String[] seen = names;
+        int hash = name.hashCode();
+        for (int k = 0; k < n; k++) {
+          String other = seen[k];
+          // names from one canonicalizing parser are one instance, and their hashes are cached
+          if (other == name || (other.hashCode() == hash && other.equals(name))) {
+            throw duplicate(name);
+          }
         }
+        if (n == seen.length) {
+          seen = Arrays.copyOf(seen, Math.max(4, n * 2));
+          names = seen;
+        }
+        seen[n] = name;
+      } else if (!set(n).add(name)) {
+        throw duplicate(name);
       }
-    } else if (!set(level, seen, count).add(name)) {
-      throw duplicate(name);
+      count = n + 1;
     }
-    if (count == seen.length) {
-      seen = Arrays.copyOf(seen, count * 2);
-      names[level] = seen;
-    }
-    seen[count] = name;
-    counts[level] = count + 1;
-  }
 
-  /** The hash set of the object at the level, filled with its names on first use. */
-  private Set<String> set(int level, @Nullable String[] seen, int count) {
-    Set<String> set = sets[level];
-    if (set == null) {
-      set = new HashSet<>();
-      for (int k = 0; k < count; k++) {
-        set.add(seen[k]);
+    /** The hash set of the current object, filled with its first names on first use. */
+    private Set<String> set(int n) {
+      Set<String> s = set;
+      if (s == null) {
+        s = new HashSet<>(Arrays.asList(names).subList(0, n));
+        set = s;
       }
-      sets[level] = set;
+      return s;
     }
-    return set;
-  }
 
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private static @Nullable Set<String>[] newSets(int size) {
-    return new Set[size];
-  }
-
-  private JsonParseException duplicate(String name) {
-    return new JsonParseException(this, "Duplicate field '" + name + "'");
+    private JsonParseException duplicate(String name) {
+      return new JsonParseException(parser, "Duplicate field '" + name + "'");
+    }
   }
 }

@@ -6,8 +6,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
 /** The hand-written validator agrees with the JDK's strict UTF-8 decoder. */
@@ -45,5 +47,21 @@ final class Utf8Properties {
   void validText_alwaysAccepted(@ForAll String text) {
     byte[] bytes = ("x" + text).getBytes(StandardCharsets.UTF_8);
     assertThat(Utf8.firstInvalid(bytes) < 0).isEqualTo(jdkAccepts(bytes) && !hasLeadingNul(bytes));
+  }
+
+  /** Random bytes between runs of ASCII, so that the 32- and 8-byte skips meet them anywhere. */
+  @Property(tries = 2_000)
+  void bytesBetweenAsciiRuns_sameVerdictAsJdk(
+      @ForAll @IntRange(max = 100) int before,
+      @ForAll @Size(max = 8) byte[] middle,
+      @ForAll @IntRange(max = 100) int after) {
+    byte[] bytes = new byte[1 + before + middle.length + after];
+    Arrays.fill(bytes, (byte) 'x');
+    System.arraycopy(middle, 0, bytes, 1 + before, middle.length);
+    int bad = Utf8.firstInvalid(bytes);
+    assertThat(bad < 0).isEqualTo(jdkAccepts(bytes) && !hasLeadingNul(bytes));
+    if (bad >= 0) {
+      assertThat(bad).isBetween(1 + before, before + middle.length);
+    }
   }
 }
