@@ -97,6 +97,9 @@ public final class PostgresBudgetStore implements BudgetStore {
         PRIMARY KEY (call_id, budget_name, scope_key, period_start));
       CREATE INDEX IF NOT EXISTS gr_budget_reservation_open
         ON gr_budget_reservation (expires_at) WHERE state = 'R';
+      -- the number of lines of the call; NULL in rows written before the column existed
+      ALTER TABLE gr_budget_reservation
+        ADD COLUMN IF NOT EXISTS line_count smallint CHECK (line_count > 0);
       CREATE OR REPLACE FUNCTION gr_budget_refuse() RETURNS bigint LANGUAGE plpgsql AS $$
       BEGIN
         RAISE EXCEPTION 'budget reservation refused' USING ERRCODE = 'GRB01';
@@ -173,19 +176,23 @@ public final class PostgresBudgetStore implements BudgetStore {
   /**
    * Settles a call whose reservation has only calendar lines (the common case) in one short
    * statement; it changes nothing if the call also has a rolling line, which {@link #SETTLE} then
-   * settles whole. Usage rows are locked in the same order as reservations lock them.
+   * settles whole. A row of a one-line call ({@code line_count = 1}) needs no look for rolling
+   * rows, and a single usage row needs no ordering lock: the update deletes the reservation row
+   * before it locks the total, so the hot row is held only for the update and the commit. Several
+   * usage rows are locked in the same order as reservations lock them.
    */
   private static final String SETTLE_CALENDAR =
       """
       WITH res AS (
         DELETE FROM gr_budget_reservation r
         WHERE r.call_id = ? AND r.kind = 'C' AND r.state <> 'S'
-          AND NOT EXISTS (
+          AND (r.line_count = 1 OR NOT EXISTS (
             SELECT 1 FROM gr_budget_reservation w
-            WHERE w.call_id = r.call_id AND w.kind = 'W' AND w.state <> 'S')
+            WHERE w.call_id = r.call_id AND w.kind = 'W' AND w.state <> 'S'))
         RETURNING r.budget_name, r.scope_key, r.period_start, r.amount_micros, r.state),
       lk AS (
         SELECT 1 FROM gr_budget_usage u JOIN res USING (budget_name, scope_key, period_start)
+        WHERE (SELECT count(*) FROM res) > 1
         ORDER BY u.budget_name, u.scope_key, u.period_start
         FOR UPDATE OF u)
       UPDATE gr_budget_usage u
@@ -201,27 +208,36 @@ public final class PostgresBudgetStore implements BudgetStore {
 
   /**
    * Reserves one calendar line whose total exists (the common case) with a plain conditional
-   * update, cheaper than an upsert; PostgreSQL re-checks the condition on the latest row version
-   * under the row lock. No row changes when the total is missing or refuses; {@link
-   * #RESERVE_ONE_CALENDAR} then decides.
+   * update, cheaper than an upsert. The reservation row is inserted first, if the total had room in
+   * the statement's snapshot, so the hot total is locked only for its update and the commit.
+   * PostgreSQL re-checks the condition on the latest row version under the row lock; if it no
+   * longer holds, {@code gr_budget_refuse()} rolls the insert back. Nothing changes when the total
+   * is missing or refuses; {@link #RESERVE_ONE_CALENDAR} then decides.
    */
   private static final String RESERVE_ONE_EXISTING =
       """
-      WITH up AS (
+      WITH res AS (
+        INSERT INTO gr_budget_reservation (call_id, budget_name, scope_key, period_start,
+          kind, amount_micros, expires_at, state, line_count)
+        SELECT ?, u.budget_name, u.scope_key, u.period_start, 'C', ?::bigint, ?::timestamptz,
+          'R', 1
+        FROM gr_budget_usage u
+        WHERE u.budget_name = ? AND u.scope_key = ? AND u.period_start = ?::timestamptz
+          AND (NOT ?::boolean OR u.spent_micros + u.reserved_micros + ?::bigint <= ?::bigint)
+        RETURNING 1),
+      up AS (
         UPDATE gr_budget_usage u
         SET reserved_micros = u.reserved_micros + ?::bigint,
             limit_micros = ?::bigint,
             enforced = ?::boolean
         WHERE u.budget_name = ? AND u.scope_key = ? AND u.period_start = ?::timestamptz
           AND (NOT ?::boolean OR u.spent_micros + u.reserved_micros + ?::bigint <= ?::bigint)
-        RETURNING u.budget_name, u.scope_key, u.period_start),
-      res AS (
-        INSERT INTO gr_budget_reservation (call_id, budget_name, scope_key, period_start,
-          kind, amount_micros, expires_at, state)
-        SELECT ?, budget_name, scope_key, period_start, 'C', ?::bigint, ?::timestamptz, 'R'
-        FROM up
+          AND (SELECT count(*) FROM res) = 1
         RETURNING 1)
-      SELECT count(*) FROM res
+      SELECT CASE
+        WHEN (SELECT count(*) FROM res) = 0 THEN 0::bigint
+        WHEN (SELECT count(*) FROM up) = 1 THEN 1::bigint
+        ELSE gr_budget_refuse() END
       """;
 
   /**
@@ -245,8 +261,8 @@ public final class PostgresBudgetStore implements BudgetStore {
         RETURNING u.budget_name, u.scope_key, u.period_start),
       res AS (
         INSERT INTO gr_budget_reservation (call_id, budget_name, scope_key, period_start,
-          kind, amount_micros, expires_at, state)
-        SELECT ?, budget_name, scope_key, period_start, 'C', ?::bigint, ?::timestamptz, 'R'
+          kind, amount_micros, expires_at, state, line_count)
+        SELECT ?, budget_name, scope_key, period_start, 'C', ?::bigint, ?::timestamptz, 'R', 1
         FROM up
         RETURNING 1)
       SELECT count(*) FROM res
@@ -442,6 +458,7 @@ public final class PostgresBudgetStore implements BudgetStore {
       ps.setString(i++, callId);
       ps.setObject(i++, utc(expiresAt));
       ps.setInt(i++, lines.size());
+      ps.setInt(i++, lines.size());
       ps.setInt(i, lines.size());
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
@@ -459,24 +476,25 @@ public final class PostgresBudgetStore implements BudgetStore {
       Connection c, String callId, BudgetLine line, Instant expiresAt) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(RESERVE_ONE_EXISTING)) {
       OffsetDateTime start = utc(line.periodStart());
-      ps.setLong(1, line.amountMicros());
-      ps.setLong(2, line.limitMicros());
-      ps.setBoolean(3, line.enforced());
-      ps.setString(4, line.budgetName());
-      ps.setString(5, line.scopeKey());
-      ps.setObject(6, start);
-      ps.setBoolean(7, line.enforced());
-      ps.setLong(8, line.amountMicros());
-      ps.setLong(9, line.limitMicros());
-      ps.setString(10, callId);
-      ps.setLong(11, line.amountMicros());
-      ps.setObject(12, utc(expiresAt));
+      ps.setString(1, callId);
+      ps.setLong(2, line.amountMicros());
+      ps.setObject(3, utc(expiresAt));
+      int i = bindTotalWithRoom(ps, 4, line, start);
+      ps.setLong(i++, line.amountMicros());
+      ps.setLong(i++, line.limitMicros());
+      ps.setBoolean(i++, line.enforced());
+      bindTotalWithRoom(ps, i, line, start);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         if (rs.getLong(1) == 1) {
           return true;
         }
       }
+    } catch (SQLException e) {
+      if (!REFUSED_STATE.equals(e.getSQLState())) {
+        throw e;
+      }
+      // the snapshot had room but the latest total has not: the upsert below decides
     }
     // the total does not exist yet, or refuses: the upsert creates it or refuses again
     try (PreparedStatement ps = c.prepareStatement(RESERVE_ONE_CALENDAR)) {
@@ -499,6 +517,21 @@ public final class PostgresBudgetStore implements BudgetStore {
         return rs.getLong(1) == 1;
       }
     }
+  }
+
+  /**
+   * Binds the key of a line's total and the amount, limit and enforcement of its room check, from
+   * parameter {@code i}; returns the next parameter.
+   */
+  private static int bindTotalWithRoom(
+      PreparedStatement ps, int i, BudgetLine line, OffsetDateTime start) throws SQLException {
+    ps.setString(i, line.budgetName());
+    ps.setString(i + 1, line.scopeKey());
+    ps.setObject(i + 2, start);
+    ps.setBoolean(i + 3, line.enforced());
+    ps.setLong(i + 4, line.amountMicros());
+    ps.setLong(i + 5, line.limitMicros());
+    return i + 6;
   }
 
   private static boolean anyRolling(List<BudgetLine> lines) {
@@ -748,8 +781,9 @@ public final class PostgresBudgetStore implements BudgetStore {
           RETURNING 1),
         res AS (
           INSERT INTO gr_budget_reservation (call_id, budget_name, scope_key, period_start,
-            kind, amount_micros, expires_at, state)
-          SELECT ?, budget_name, scope_key, period_start, kind, amount, ?::timestamptz, 'R'
+            kind, amount_micros, expires_at, state, line_count)
+          SELECT ?, budget_name, scope_key, period_start, kind, amount, ?::timestamptz, 'R',
+            ?::smallint
           FROM req
           WHERE (SELECT count(*) FROM up) + (SELECT count(*) FROM upr) = ?
           RETURNING 1),
