@@ -46,9 +46,12 @@ import org.jspecify.annotations.Nullable;
  * it was settled (never earlier, so the limit holds for every exact window too).
  *
  * <p>Tables: {@code gr_budget_usage}, {@code gr_budget_rolling} and {@code gr_budget_reservation},
- * and the function {@code gr_budget_refuse()}, created by {@link #createSchema()} (databases
- * created by an earlier version need it run again, or {@link #schemaSql()} applied again). Times of
- * periods and expiries come from the callers' clocks; keep instances' clocks in sync (NTP).
+ * and the function {@code gr_budget_refuse()}, created by {@link #createSchema()}. A database
+ * created by an earlier version is upgraded in place by running it again (or applying {@link
+ * #schemaSql()} again) before this version serves: until then reservations and settles fail closed
+ * with a message saying so; instances of the earlier version keep working on the upgraded tables.
+ * Times of periods and expiries come from the callers' clocks; keep instances' clocks in sync
+ * (NTP).
  *
  * <p>Thread-safe; each operation takes its own connection from the data source.
  */
@@ -90,16 +93,36 @@ public final class PostgresBudgetStore implements BudgetStore {
         budget_name text NOT NULL,
         scope_key text NOT NULL,
         period_start timestamptz NOT NULL,
-        kind char(1) NOT NULL CHECK (kind IN ('C', 'W')),
+        kind char(1) NOT NULL,
         amount_micros bigint NOT NULL CHECK (amount_micros >= 0),
         expires_at timestamptz NOT NULL,
-        state char(1) NOT NULL CHECK (state IN ('R', 'E', 'S')),
+        state char(1) NOT NULL,
+        line_count smallint,
         PRIMARY KEY (call_id, budget_name, scope_key, period_start));
       CREATE INDEX IF NOT EXISTS gr_budget_reservation_open
         ON gr_budget_reservation (expires_at) WHERE state = 'R';
-      -- the number of lines of the call; NULL in rows written before the column existed
-      ALTER TABLE gr_budget_reservation
-        ADD COLUMN IF NOT EXISTS line_count smallint CHECK (line_count > 0);
+      -- Upgrades a table of an earlier version, altering it only if needed (so no table lock
+      -- otherwise): line_count, the number of lines of the call (NULL in older rows), is added;
+      -- the CHECKs on kind ('C', 'W') and state ('R', 'E', 'S') are dropped, as only the store's
+      -- own literals are written there and PostgreSQL prepares every CHECK on every insert.
+      DO $$
+      BEGIN
+        IF NOT EXISTS (
+            SELECT 1 FROM pg_attribute
+            WHERE attrelid = 'gr_budget_reservation'::regclass AND attname = 'line_count'
+              AND NOT attisdropped) THEN
+          ALTER TABLE gr_budget_reservation ADD COLUMN line_count smallint;
+        END IF;
+        IF EXISTS (
+            SELECT 1 FROM pg_constraint
+            WHERE conrelid = 'gr_budget_reservation'::regclass
+              AND conname IN ('gr_budget_reservation_kind_check',
+                              'gr_budget_reservation_state_check')) THEN
+          ALTER TABLE gr_budget_reservation
+            DROP CONSTRAINT IF EXISTS gr_budget_reservation_kind_check,
+            DROP CONSTRAINT IF EXISTS gr_budget_reservation_state_check;
+        END IF;
+      END $$;
       CREATE OR REPLACE FUNCTION gr_budget_refuse() RETURNS bigint LANGUAGE plpgsql AS $$
       BEGIN
         RAISE EXCEPTION 'budget reservation refused' USING ERRCODE = 'GRB01';
@@ -410,12 +433,6 @@ public final class PostgresBudgetStore implements BudgetStore {
       } catch (SQLException e) {
         if ("23505".equals(e.getSQLState())) {
           throw new IllegalArgumentException("call id is already reserved: " + callId, e);
-        }
-        if ("42883".equals(e.getSQLState())) {
-          throw new IllegalStateException(
-              "budget store could not reserve: function gr_budget_refuse() is missing;"
-                  + " run createSchema() or apply schemaSql() again",
-              e);
         }
         if (!retryable(e) || attempt >= MAX_TRIES) {
           throw failure("reserve", e);
@@ -827,7 +844,18 @@ public final class PostgresBudgetStore implements BudgetStore {
   }
 
   private static IllegalStateException failure(String what, SQLException e) {
-    return new IllegalStateException(
-        "budget store could not " + what + ": SQL state " + e.getSQLState(), e);
+    String state = e.getSQLState();
+    if ("42883".equals(state) || "42703".equals(state)) {
+      // gr_budget_refuse() or column line_count missing: a schema of an earlier version
+      return new IllegalStateException(
+          "budget store could not "
+              + what
+              + ": the schema is of an earlier version; run createSchema() or apply schemaSql()"
+              + " again (SQL state "
+              + state
+              + ")",
+          e);
+    }
+    return new IllegalStateException("budget store could not " + what + ": SQL state " + state, e);
   }
 }

@@ -756,8 +756,10 @@ final class PostgresBudgetStoreTest {
   }
 
   /**
-   * A database of the previous version: reservation rows without a line count. {@code
-   * createSchema()} adds the column in place, and the old rows settle once by the guarded path.
+   * A database of the previous version: reservation rows without a line count, CHECKs on kind and
+   * state. Until it is upgraded, reservations fail closed and say why; {@code createSchema()} then
+   * adds the column and drops the CHECKs in place, and the old rows settle once by the guarded
+   * path.
    */
   @Test
   void schemaUpgrade_addsTheLineCount_andOldReservationsSettleOnce() throws Exception {
@@ -771,12 +773,25 @@ final class PostgresBudgetStoreTest {
     try (Connection c = pg.newInstance(1).getConnection();
         Statement s = c.createStatement()) {
       s.execute("ALTER TABLE gr_budget_reservation DROP COLUMN line_count");
+      s.execute(
+          "ALTER TABLE gr_budget_reservation ADD CHECK (kind IN ('C', 'W')),"
+              + " ADD CHECK (state IN ('R', 'E', 'S'))");
+      assertThatThrownBy(() -> one.reserve("early", ALICE, "chat", usd("0.01")))
+          .isInstanceOf(UpstreamUnavailable.class)
+          .satisfies(e -> assertThat(e.getCause()).hasMessageContaining("run createSchema()"));
       store.createSchema();
       store.createSchema();
       try (ResultSet rs =
           s.executeQuery("SELECT count(*) FROM gr_budget_reservation WHERE line_count IS NULL")) {
         rs.next();
         assertThat(rs.getLong(1)).isEqualTo(3);
+      }
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT count(*) FROM pg_constraint"
+                  + " WHERE conrelid = 'gr_budget_reservation'::regclass AND contype = 'c'")) {
+        rs.next();
+        assertThat(rs.getLong(1)).as("only amount_micros >= 0 is left").isEqualTo(1);
       }
     }
     assertThat(one.settle("old-one", usd("0.25"))).isTrue();
