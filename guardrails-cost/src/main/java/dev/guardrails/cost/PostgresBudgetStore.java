@@ -46,9 +46,12 @@ import org.jspecify.annotations.Nullable;
  * it was settled (never earlier, so the limit holds for every exact window too).
  *
  * <p>Tables: {@code gr_budget_usage}, {@code gr_budget_rolling} and {@code gr_budget_reservation},
- * and the function {@code gr_budget_refuse()}, created by {@link #createSchema()} (databases
- * created by an earlier version need it run again, or {@link #schemaSql()} applied again). Times of
- * periods and expiries come from the callers' clocks; keep instances' clocks in sync (NTP).
+ * and the function {@code gr_budget_refuse()}, created by {@link #createSchema()}. A database
+ * created by an earlier version is upgraded in place by running it again (or applying {@link
+ * #schemaSql()} again) before this version serves: until then reservations and settles fail closed
+ * with a message saying so; instances of the earlier version keep working on the upgraded tables.
+ * Times of periods and expiries come from the callers' clocks; keep instances' clocks in sync
+ * (NTP).
  *
  * <p>Thread-safe; each operation takes its own connection from the data source.
  */
@@ -90,13 +93,36 @@ public final class PostgresBudgetStore implements BudgetStore {
         budget_name text NOT NULL,
         scope_key text NOT NULL,
         period_start timestamptz NOT NULL,
-        kind char(1) NOT NULL CHECK (kind IN ('C', 'W')),
+        kind char(1) NOT NULL,
         amount_micros bigint NOT NULL CHECK (amount_micros >= 0),
         expires_at timestamptz NOT NULL,
-        state char(1) NOT NULL CHECK (state IN ('R', 'E', 'S')),
+        state char(1) NOT NULL,
+        line_count smallint,
         PRIMARY KEY (call_id, budget_name, scope_key, period_start));
       CREATE INDEX IF NOT EXISTS gr_budget_reservation_open
         ON gr_budget_reservation (expires_at) WHERE state = 'R';
+      -- Upgrades a table of an earlier version, altering it only if needed (so no table lock
+      -- otherwise): line_count, the number of lines of the call (NULL in older rows), is added;
+      -- the CHECKs on kind ('C', 'W') and state ('R', 'E', 'S') are dropped, as only the store's
+      -- own literals are written there and PostgreSQL prepares every CHECK on every insert.
+      DO $$
+      BEGIN
+        IF NOT EXISTS (
+            SELECT 1 FROM pg_attribute
+            WHERE attrelid = 'gr_budget_reservation'::regclass AND attname = 'line_count'
+              AND NOT attisdropped) THEN
+          ALTER TABLE gr_budget_reservation ADD COLUMN line_count smallint;
+        END IF;
+        IF EXISTS (
+            SELECT 1 FROM pg_constraint
+            WHERE conrelid = 'gr_budget_reservation'::regclass
+              AND conname IN ('gr_budget_reservation_kind_check',
+                              'gr_budget_reservation_state_check')) THEN
+          ALTER TABLE gr_budget_reservation
+            DROP CONSTRAINT IF EXISTS gr_budget_reservation_kind_check,
+            DROP CONSTRAINT IF EXISTS gr_budget_reservation_state_check;
+        END IF;
+      END $$;
       CREATE OR REPLACE FUNCTION gr_budget_refuse() RETURNS bigint LANGUAGE plpgsql AS $$
       BEGIN
         RAISE EXCEPTION 'budget reservation refused' USING ERRCODE = 'GRB01';
@@ -173,19 +199,23 @@ public final class PostgresBudgetStore implements BudgetStore {
   /**
    * Settles a call whose reservation has only calendar lines (the common case) in one short
    * statement; it changes nothing if the call also has a rolling line, which {@link #SETTLE} then
-   * settles whole. Usage rows are locked in the same order as reservations lock them.
+   * settles whole. A row of a one-line call ({@code line_count = 1}) needs no look for rolling
+   * rows, and a single usage row needs no ordering lock: the update deletes the reservation row
+   * before it locks the total, so the hot row is held only for the update and the commit. Several
+   * usage rows are locked in the same order as reservations lock them.
    */
   private static final String SETTLE_CALENDAR =
       """
       WITH res AS (
         DELETE FROM gr_budget_reservation r
         WHERE r.call_id = ? AND r.kind = 'C' AND r.state <> 'S'
-          AND NOT EXISTS (
+          AND (r.line_count = 1 OR NOT EXISTS (
             SELECT 1 FROM gr_budget_reservation w
-            WHERE w.call_id = r.call_id AND w.kind = 'W' AND w.state <> 'S')
+            WHERE w.call_id = r.call_id AND w.kind = 'W' AND w.state <> 'S'))
         RETURNING r.budget_name, r.scope_key, r.period_start, r.amount_micros, r.state),
       lk AS (
         SELECT 1 FROM gr_budget_usage u JOIN res USING (budget_name, scope_key, period_start)
+        WHERE (SELECT count(*) FROM res) > 1
         ORDER BY u.budget_name, u.scope_key, u.period_start
         FOR UPDATE OF u)
       UPDATE gr_budget_usage u
@@ -201,27 +231,36 @@ public final class PostgresBudgetStore implements BudgetStore {
 
   /**
    * Reserves one calendar line whose total exists (the common case) with a plain conditional
-   * update, cheaper than an upsert; PostgreSQL re-checks the condition on the latest row version
-   * under the row lock. No row changes when the total is missing or refuses; {@link
-   * #RESERVE_ONE_CALENDAR} then decides.
+   * update, cheaper than an upsert. The reservation row is inserted first, if the total had room in
+   * the statement's snapshot, so the hot total is locked only for its update and the commit.
+   * PostgreSQL re-checks the condition on the latest row version under the row lock; if it no
+   * longer holds, {@code gr_budget_refuse()} rolls the insert back. Nothing changes when the total
+   * is missing or refuses; {@link #RESERVE_ONE_CALENDAR} then decides.
    */
   private static final String RESERVE_ONE_EXISTING =
       """
-      WITH up AS (
+      WITH res AS (
+        INSERT INTO gr_budget_reservation (call_id, budget_name, scope_key, period_start,
+          kind, amount_micros, expires_at, state, line_count)
+        SELECT ?, u.budget_name, u.scope_key, u.period_start, 'C', ?::bigint, ?::timestamptz,
+          'R', 1
+        FROM gr_budget_usage u
+        WHERE u.budget_name = ? AND u.scope_key = ? AND u.period_start = ?::timestamptz
+          AND (NOT ?::boolean OR u.spent_micros + u.reserved_micros + ?::bigint <= ?::bigint)
+        RETURNING 1),
+      up AS (
         UPDATE gr_budget_usage u
         SET reserved_micros = u.reserved_micros + ?::bigint,
             limit_micros = ?::bigint,
             enforced = ?::boolean
         WHERE u.budget_name = ? AND u.scope_key = ? AND u.period_start = ?::timestamptz
           AND (NOT ?::boolean OR u.spent_micros + u.reserved_micros + ?::bigint <= ?::bigint)
-        RETURNING u.budget_name, u.scope_key, u.period_start),
-      res AS (
-        INSERT INTO gr_budget_reservation (call_id, budget_name, scope_key, period_start,
-          kind, amount_micros, expires_at, state)
-        SELECT ?, budget_name, scope_key, period_start, 'C', ?::bigint, ?::timestamptz, 'R'
-        FROM up
+          AND (SELECT count(*) FROM res) = 1
         RETURNING 1)
-      SELECT count(*) FROM res
+      SELECT CASE
+        WHEN (SELECT count(*) FROM res) = 0 THEN 0::bigint
+        WHEN (SELECT count(*) FROM up) = 1 THEN 1::bigint
+        ELSE gr_budget_refuse() END
       """;
 
   /**
@@ -245,8 +284,8 @@ public final class PostgresBudgetStore implements BudgetStore {
         RETURNING u.budget_name, u.scope_key, u.period_start),
       res AS (
         INSERT INTO gr_budget_reservation (call_id, budget_name, scope_key, period_start,
-          kind, amount_micros, expires_at, state)
-        SELECT ?, budget_name, scope_key, period_start, 'C', ?::bigint, ?::timestamptz, 'R'
+          kind, amount_micros, expires_at, state, line_count)
+        SELECT ?, budget_name, scope_key, period_start, 'C', ?::bigint, ?::timestamptz, 'R', 1
         FROM up
         RETURNING 1)
       SELECT count(*) FROM res
@@ -395,12 +434,6 @@ public final class PostgresBudgetStore implements BudgetStore {
         if ("23505".equals(e.getSQLState())) {
           throw new IllegalArgumentException("call id is already reserved: " + callId, e);
         }
-        if ("42883".equals(e.getSQLState())) {
-          throw new IllegalStateException(
-              "budget store could not reserve: function gr_budget_refuse() is missing;"
-                  + " run createSchema() or apply schemaSql() again",
-              e);
-        }
         if (!retryable(e) || attempt >= MAX_TRIES) {
           throw failure("reserve", e);
         }
@@ -442,6 +475,7 @@ public final class PostgresBudgetStore implements BudgetStore {
       ps.setString(i++, callId);
       ps.setObject(i++, utc(expiresAt));
       ps.setInt(i++, lines.size());
+      ps.setInt(i++, lines.size());
       ps.setInt(i, lines.size());
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
@@ -459,24 +493,25 @@ public final class PostgresBudgetStore implements BudgetStore {
       Connection c, String callId, BudgetLine line, Instant expiresAt) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(RESERVE_ONE_EXISTING)) {
       OffsetDateTime start = utc(line.periodStart());
-      ps.setLong(1, line.amountMicros());
-      ps.setLong(2, line.limitMicros());
-      ps.setBoolean(3, line.enforced());
-      ps.setString(4, line.budgetName());
-      ps.setString(5, line.scopeKey());
-      ps.setObject(6, start);
-      ps.setBoolean(7, line.enforced());
-      ps.setLong(8, line.amountMicros());
-      ps.setLong(9, line.limitMicros());
-      ps.setString(10, callId);
-      ps.setLong(11, line.amountMicros());
-      ps.setObject(12, utc(expiresAt));
+      ps.setString(1, callId);
+      ps.setLong(2, line.amountMicros());
+      ps.setObject(3, utc(expiresAt));
+      int i = bindTotalWithRoom(ps, 4, line, start);
+      ps.setLong(i++, line.amountMicros());
+      ps.setLong(i++, line.limitMicros());
+      ps.setBoolean(i++, line.enforced());
+      bindTotalWithRoom(ps, i, line, start);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         if (rs.getLong(1) == 1) {
           return true;
         }
       }
+    } catch (SQLException e) {
+      if (!REFUSED_STATE.equals(e.getSQLState())) {
+        throw e;
+      }
+      // the snapshot had room but the latest total has not: the upsert below decides
     }
     // the total does not exist yet, or refuses: the upsert creates it or refuses again
     try (PreparedStatement ps = c.prepareStatement(RESERVE_ONE_CALENDAR)) {
@@ -499,6 +534,21 @@ public final class PostgresBudgetStore implements BudgetStore {
         return rs.getLong(1) == 1;
       }
     }
+  }
+
+  /**
+   * Binds the key of a line's total and the amount, limit and enforcement of its room check, from
+   * parameter {@code i}; returns the next parameter.
+   */
+  private static int bindTotalWithRoom(
+      PreparedStatement ps, int i, BudgetLine line, OffsetDateTime start) throws SQLException {
+    ps.setString(i, line.budgetName());
+    ps.setString(i + 1, line.scopeKey());
+    ps.setObject(i + 2, start);
+    ps.setBoolean(i + 3, line.enforced());
+    ps.setLong(i + 4, line.amountMicros());
+    ps.setLong(i + 5, line.limitMicros());
+    return i + 6;
   }
 
   private static boolean anyRolling(List<BudgetLine> lines) {
@@ -748,8 +798,9 @@ public final class PostgresBudgetStore implements BudgetStore {
           RETURNING 1),
         res AS (
           INSERT INTO gr_budget_reservation (call_id, budget_name, scope_key, period_start,
-            kind, amount_micros, expires_at, state)
-          SELECT ?, budget_name, scope_key, period_start, kind, amount, ?::timestamptz, 'R'
+            kind, amount_micros, expires_at, state, line_count)
+          SELECT ?, budget_name, scope_key, period_start, kind, amount, ?::timestamptz, 'R',
+            ?::smallint
           FROM req
           WHERE (SELECT count(*) FROM up) + (SELECT count(*) FROM upr) = ?
           RETURNING 1),
@@ -793,7 +844,18 @@ public final class PostgresBudgetStore implements BudgetStore {
   }
 
   private static IllegalStateException failure(String what, SQLException e) {
-    return new IllegalStateException(
-        "budget store could not " + what + ": SQL state " + e.getSQLState(), e);
+    String state = e.getSQLState();
+    if ("42883".equals(state) || "42703".equals(state)) {
+      // gr_budget_refuse() or column line_count missing: a schema of an earlier version
+      return new IllegalStateException(
+          "budget store could not "
+              + what
+              + ": the schema is of an earlier version; run createSchema() or apply schemaSql()"
+              + " again (SQL state "
+              + state
+              + ")",
+          e);
+    }
+    return new IllegalStateException("budget store could not " + what + ": SQL state " + state, e);
   }
 }

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Currency;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -536,9 +537,23 @@ final class PostgresBudgetStoreTest {
    */
   @Test
   void hotBudget_twoInstances_unsettledAndDuplicateSettles_invariantsHold() throws Exception {
-    Budget[] budgets = {
-      budget("global", BudgetScope.GLOBAL, 5_000_000), budget("user", BudgetScope.ACTOR, 700_000)
-    };
+    hotBudgetInvariantsHold(
+        budget("global", BudgetScope.GLOBAL, 5_000_000),
+        budget("user", BudgetScope.ACTOR, 700_000));
+  }
+
+  /**
+   * The same with the hot budget as the only line (the one-line statements: the reservation row is
+   * inserted before the total is locked, and a settle needs no ordering lock), run close to the
+   * limit so that reservations race for the last room.
+   */
+  @Test
+  void oneHotLine_twoInstances_unsettledAndDuplicateSettles_invariantsHold() throws Exception {
+    hotBudgetInvariantsHold(budget("global", BudgetScope.GLOBAL, 3_000_000));
+  }
+
+  /** Budget 0 is a GLOBAL budget; budget 1, if given, an ACTOR budget. */
+  void hotBudgetInvariantsHold(Budget... budgets) throws Exception {
     BudgetGuard[] instances = {
       instance(pg.newInstance(8), clock, budgets), instance(pg.newInstance(8), clock, budgets)
     };
@@ -609,14 +624,16 @@ final class PostgresBudgetStoreTest {
     BudgetStatus global = instances[0].status(actors[0], "chat").get(0);
     assertThat(global.spent().micros()).isEqualTo(settledTotal.get());
     assertThat(global.reserved().micros()).isEqualTo(openTotal.get());
-    assertThat(global.spent().micros() + global.reserved().micros()).isLessThanOrEqualTo(5_000_000);
-    for (int a = 0; a < actors.length; a++) {
+    assertThat(global.spent().micros() + global.reserved().micros())
+        .isLessThanOrEqualTo(budgets[0].limit().micros());
+    for (int a = 0; a < actors.length && budgets.length > 1; a++) {
       BudgetStatus user = instances[1].status(actors[a], "chat").get(1);
       assertThat(user.spent().micros()).isEqualTo(settledPerActor[a].get());
       assertThat(user.reserved().micros()).isEqualTo(openPerActor[a].get());
-      assertThat(user.spent().micros() + user.reserved().micros()).isLessThanOrEqualTo(700_000);
+      assertThat(user.spent().micros() + user.reserved().micros())
+          .isLessThanOrEqualTo(budgets[1].limit().micros());
     }
-    assertThat(reservationRows()).isEqualTo(openCalls.get() * 2);
+    assertThat(reservationRows()).isEqualTo(openCalls.get() * budgets.length);
 
     clock.advance(Duration.ofMinutes(3));
     assertThat(instances[0].expireReservations()).isEqualTo((int) openCalls.get());
@@ -656,6 +673,140 @@ final class PostgresBudgetStoreTest {
     assertThat(status.get(0).reserved().micros()).isZero();
     assertThat(status.get(1).spent()).isEqualTo(usd("0.30"));
     assertThat(status.get(1).reserved().micros()).isZero();
+  }
+
+  @Test
+  void oneLine_roomTakenWhileWaitingForTheTotal_isRefusedAndKeepsNoRow() throws Exception {
+    BudgetGuard guard =
+        instance(pg.newInstance(1), clock, budget("user", BudgetScope.ACTOR, 1_000_000));
+    assertThat(guard.reserve("c1", ALICE, "chat", usd("0.10"))).isTrue();
+    try (Connection other = pg.newInstance(1).getConnection();
+        Statement s = other.createStatement()) {
+      // another instance takes the rest of the room and holds the total's row lock
+      other.setAutoCommit(false);
+      s.executeUpdate("UPDATE gr_budget_usage SET reserved_micros = 1000000");
+      CompletableFuture<Boolean> racer =
+          CompletableFuture.supplyAsync(() -> guard.reserve("c2", ALICE, "chat", usd("0.50")));
+      awaitLockWaiter();
+      other.commit();
+      // the racer's snapshot had room, the locked re-check has not: refused, its row rolled back
+      assertThatThrownBy(racer::join).hasCauseInstanceOf(BudgetExceeded.class);
+    }
+    assertThat(reservationRows()).isEqualTo(1);
+    assertThat(guard.status(ALICE, "chat").get(0).reserved()).isEqualTo(usd("1.00"));
+    assertThat(guard.settle("c1", usd("0.10"))).isTrue();
+  }
+
+  @Test
+  void oneLine_lockHolderRollsBack_waiterIsGranted() throws Exception {
+    BudgetGuard guard =
+        instance(pg.newInstance(1), clock, budget("user", BudgetScope.ACTOR, 1_000_000));
+    assertThat(guard.reserve("c1", ALICE, "chat", usd("0.10"))).isTrue();
+    try (Connection other = pg.newInstance(1).getConnection();
+        Statement s = other.createStatement()) {
+      other.setAutoCommit(false);
+      s.executeUpdate("UPDATE gr_budget_usage SET reserved_micros = 1000000");
+      CompletableFuture<Boolean> racer =
+          CompletableFuture.supplyAsync(() -> guard.reserve("c2", ALICE, "chat", usd("0.50")));
+      awaitLockWaiter();
+      other.rollback();
+      assertThat(racer.join()).isTrue();
+    }
+    assertThat(reservationRows()).isEqualTo(2);
+    assertThat(guard.status(ALICE, "chat").get(0).reserved()).isEqualTo(usd("0.60"));
+  }
+
+  /** Waits until some session waits for a row lock. */
+  void awaitLockWaiter() throws Exception {
+    try (Connection c = pg.newInstance(1).getConnection();
+        Statement s = c.createStatement()) {
+      for (int i = 0; i < 500; i++) {
+        try (ResultSet rs =
+            s.executeQuery(
+                "SELECT count(*) FROM pg_stat_activity"
+                    + " WHERE wait_event_type = 'Lock' AND datname = current_database()")) {
+          rs.next();
+          if (rs.getLong(1) > 0) {
+            return;
+          }
+        }
+        Thread.sleep(10);
+      }
+    }
+    throw new AssertionError("no session waited for the row lock");
+  }
+
+  @Test
+  void reservationRows_recordTheCallsLineCount() throws Exception {
+    Budget user = budget("user", BudgetScope.ACTOR, 1_000_000);
+    Budget tenant = budget("tenant", BudgetScope.TENANT, 2_000_000);
+    instance(pg.newInstance(1), clock, user).reserve("one", ALICE, "chat", usd("0.10"));
+    instance(pg.newInstance(1), clock, user, tenant).reserve("two", ALICE, "chat", usd("0.10"));
+    try (Connection c = pg.newInstance(1).getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT call_id, line_count FROM gr_budget_reservation ORDER BY call_id")) {
+      List<String> rows = new ArrayList<>();
+      while (rs.next()) {
+        rows.add(rs.getString(1) + "=" + rs.getInt(2));
+      }
+      assertThat(rows).containsExactly("one=1", "two=2", "two=2");
+    }
+  }
+
+  /**
+   * A database of the previous version: reservation rows without a line count, CHECKs on kind and
+   * state. Until it is upgraded, reservations fail closed and say why; {@code createSchema()} then
+   * adds the column and drops the CHECKs in place, and the old rows settle once by the guarded
+   * path.
+   */
+  @Test
+  void schemaUpgrade_addsTheLineCount_andOldReservationsSettleOnce() throws Exception {
+    Budget user = budget("user", BudgetScope.ACTOR, 1_000_000);
+    Budget tenant = budget("tenant", BudgetScope.TENANT, 2_000_000);
+    BudgetGuard one = instance(pg.newInstance(1), clock, user);
+    BudgetGuard two = instance(pg.newInstance(1), clock, user, tenant);
+    one.reserve("old-one", ALICE, "chat", usd("0.30"));
+    two.reserve("old-two", BOB, "chat", usd("0.20"));
+    PostgresBudgetStore store = PostgresBudgetStore.create(pg.newInstance(1));
+    try (Connection c = pg.newInstance(1).getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("ALTER TABLE gr_budget_reservation DROP COLUMN line_count");
+      s.execute(
+          "ALTER TABLE gr_budget_reservation ADD CHECK (kind IN ('C', 'W')),"
+              + " ADD CHECK (state IN ('R', 'E', 'S'))");
+      assertThatThrownBy(() -> one.reserve("early", ALICE, "chat", usd("0.01")))
+          .isInstanceOf(UpstreamUnavailable.class)
+          .satisfies(e -> assertThat(e.getCause()).hasMessageContaining("run createSchema()"));
+      store.createSchema();
+      store.createSchema();
+      try (ResultSet rs =
+          s.executeQuery("SELECT count(*) FROM gr_budget_reservation WHERE line_count IS NULL")) {
+        rs.next();
+        assertThat(rs.getLong(1)).isEqualTo(3);
+      }
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT count(*) FROM pg_constraint"
+                  + " WHERE conrelid = 'gr_budget_reservation'::regclass AND contype = 'c'")) {
+        rs.next();
+        assertThat(rs.getLong(1)).as("only amount_micros >= 0 is left").isEqualTo(1);
+      }
+    }
+    assertThat(one.settle("old-one", usd("0.25"))).isTrue();
+    assertThat(one.settle("old-one", usd("0.25"))).isFalse();
+    assertThat(two.settle("old-two", usd("0.15"))).isTrue();
+    assertThat(two.settle("old-two", usd("0.15"))).isFalse();
+    assertThat(reservationRows()).isZero();
+    assertThat(two.status(ALICE, "chat").get(0).spent()).isEqualTo(usd("0.25"));
+    assertThat(two.status(BOB, "chat").get(0).spent()).isEqualTo(usd("0.15"));
+    assertThat(two.status(BOB, "chat").get(1).spent()).isEqualTo(usd("0.15"));
+    assertThat(two.status(BOB, "chat").get(1).reserved().micros()).isZero();
+    // new reservations on the upgraded table use the one-line path again
+    assertThat(one.reserve("new-one", ALICE, "chat", usd("0.10"))).isTrue();
+    assertThat(one.settle("new-one", usd("0.10"))).isTrue();
+    assertThat(one.status(ALICE, "chat").get(0).spent()).isEqualTo(usd("0.35"));
   }
 
   @Test

@@ -47,10 +47,10 @@ import org.postgresql.ds.PGSimpleDataSource;
  * <ul>
  *   <li>{@link #guardrailsReserveSettle}: {@link BudgetGuard#reserve} then {@link
  *       BudgetGuard#settle} of one call on a {@link PostgresBudgetStore}, one GLOBAL monthly budget
- *       every thread charges (two autocommit statements, one round trip each: the conditional
- *       update of the total plus the insert of the reservation row, then the settle that deletes
- *       the reservation row and moves reserved into spent; no row lock is held across a round
- *       trip);
+ *       every thread charges (two autocommit statements, one round trip each: the insert of the
+ *       reservation row plus the conditional update of the total, then the settle that deletes the
+ *       reservation row and moves reserved into spent; each locks the hot total last, so the row is
+ *       held only for its update and the commit, never across a round trip);
  *   <li>{@link #bucket4jAdvisoryLockTryConsume}: {@code tryConsume(1)} on one bucket of Bucket4j's
  *       {@code PostgreSQLadvisoryLockBasedProxyManager} (one transaction: advisory lock, select,
  *       update);
