@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.guardrails.core.FieldError;
 import dev.guardrails.core.InvalidInput;
 import dev.guardrails.errors.internal.Utf8;
@@ -51,6 +52,10 @@ import org.jspecify.annotations.Nullable;
  * user can act on ({@code "expected a number, got a string"}); no Jackson class name appears. Text
  * is kept exactly as sent. Valid input is bound in one pass by a cached {@link ObjectReader}; only
  * invalid input is read a second time to collect all its errors.
+ *
+ * <p>{@code java.time} values are read by Jackson's {@code JavaTimeModule}, registered by default:
+ * ISO-8601 strings ({@code "2026-12-05"}, {@code "2026-12-05T14:20:00Z"}, {@code "PT1H30M"}), and
+ * what that module also accepts (epoch seconds for an {@code Instant}).
  *
  * <pre>{@code
  * StrictJson json = StrictJson.defaults();
@@ -96,6 +101,7 @@ public final class StrictJson {
     JsonFactory factory = new StrictJsonFactory(factoryBuilder);
     JsonMapper.Builder mb =
         JsonMapper.builder(factory)
+            .addModule(new JavaTimeModule())
             .enable(
                 DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
                 DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,
@@ -508,7 +514,7 @@ public final class StrictJson {
     }
 
     /**
-     * Registers a Jackson module, e.g. for {@code java.time} types.
+     * Registers a further Jackson module (the {@code java.time} one is registered by default).
      *
      * @param module the module
      * @return this builder

@@ -14,6 +14,9 @@ import dev.guardrails.core.InvalidInput;
 import java.io.ByteArrayInputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -72,6 +75,36 @@ final class StrictJsonTest {
     InvalidInput e = catchThrowableOfType(InvalidInput.class, read::run);
     assertThat(e).as("expected InvalidInput").isNotNull();
     return e.fieldErrors().stream().map(f -> f.path() + ": " + f.problem()).toList();
+  }
+
+  record Booking(LocalDate day, Instant at, Duration length) {}
+
+  @Test
+  void read_javaTimeValues_fromIsoStrings() {
+    Booking booking =
+        json.read(
+            "{\"day\":\"2026-12-05\",\"at\":\"2026-12-05T14:20:00Z\",\"length\":\"PT1H30M\"}",
+            Booking.class);
+    assertThat(booking)
+        .isEqualTo(
+            new Booking(
+                LocalDate.of(2026, 12, 5),
+                Instant.parse("2026-12-05T14:20:00Z"),
+                Duration.ofMinutes(90)));
+  }
+
+  @Test
+  void read_badJavaTimeValues_areFieldErrors() {
+    assertThat(
+            problems(
+                () ->
+                    json.read(
+                        "{\"day\":\"5/12/2026\",\"at\":\"yesterday\",\"length\":\"PT1H\"}",
+                        Booking.class)))
+        .hasSize(2)
+        .anySatisfy(p -> assertThat(p).startsWith("day: "))
+        .anySatisfy(p -> assertThat(p).startsWith("at: "))
+        .allSatisfy(p -> assertThat(p).doesNotContain("jackson", "Exception", "java.time"));
   }
 
   @Test
