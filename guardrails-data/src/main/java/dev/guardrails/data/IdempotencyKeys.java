@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.guardrails.core.Conflict;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -42,7 +43,7 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  *
  * <p>Requests are compared by the SHA-256 of their canonical JSON (sorted properties), results are
- * stored as JSON, both with Jackson. Thread-safe.
+ * stored as JSON, both with Jackson ({@code java.time} values as ISO-8601 strings). Thread-safe.
  */
 public final class IdempotencyKeys {
 
@@ -53,6 +54,8 @@ public final class IdempotencyKeys {
 
   private static final ObjectMapper JSON =
       JsonMapper.builder()
+          .addModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
           .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
           .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
           .build();

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.guardrails.core.Conflict;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
@@ -67,6 +69,36 @@ abstract class IdempotencyKeysContract {
     assertThat(second).isEqualTo(first);
     assertThat(runs).hasValue(1);
     assertThat(notesCount()).isEqualTo(1);
+  }
+
+  record Booking(String room, LocalDate day) {}
+
+  record Confirmation(String room, LocalDate day, Instant confirmedAt) {}
+
+  @Test
+  void javaTimeValues_inRequestAndResult_roundTrip() throws Exception {
+    Booking booking = new Booking("r1", LocalDate.of(2026, 12, 5));
+    Confirmation first =
+        Contexts.as(
+            "alice", "acme", () -> book("key-t", booking, Instant.parse("2026-12-05T14:00:00Z")));
+    Confirmation second =
+        Contexts.as(
+            "alice", "acme", () -> book("key-t", booking, Instant.parse("2026-12-06T09:00:00Z")));
+
+    assertThat(second).isEqualTo(first);
+    assertThat(second.confirmedAt()).isEqualTo(Instant.parse("2026-12-05T14:00:00Z"));
+    assertThat(runs).hasValue(1);
+  }
+
+  private Confirmation book(String key, Booking booking, Instant at) {
+    return keys.execute(
+        key,
+        booking,
+        Confirmation.class,
+        tx -> {
+          runs.incrementAndGet();
+          return new Confirmation(booking.room(), booking.day(), at);
+        });
   }
 
   @Test
