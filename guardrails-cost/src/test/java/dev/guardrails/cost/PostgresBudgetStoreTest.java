@@ -680,18 +680,9 @@ final class PostgresBudgetStoreTest {
     BudgetGuard guard =
         instance(pg.newInstance(1), clock, budget("user", BudgetScope.ACTOR, 1_000_000));
     assertThat(guard.reserve("c1", ALICE, "chat", usd("0.10"))).isTrue();
-    try (Connection other = pg.newInstance(1).getConnection();
-        Statement s = other.createStatement()) {
-      // another instance takes the rest of the room and holds the total's row lock
-      other.setAutoCommit(false);
-      s.executeUpdate("UPDATE gr_budget_usage SET reserved_micros = 1000000");
-      CompletableFuture<Boolean> racer =
-          CompletableFuture.supplyAsync(() -> guard.reserve("c2", ALICE, "chat", usd("0.50")));
-      awaitLockWaiter();
-      other.commit();
-      // the racer's snapshot had room, the locked re-check has not: refused, its row rolled back
-      assertThatThrownBy(racer::join).hasCauseInstanceOf(BudgetExceeded.class);
-    }
+    CompletableFuture<Boolean> racer = reserveWhileRoomIsTakenAndLocked(guard, true);
+    // the racer's snapshot had room, the locked re-check has not: refused, its row rolled back
+    assertThatThrownBy(racer::join).hasCauseInstanceOf(BudgetExceeded.class);
     assertThat(reservationRows()).isEqualTo(1);
     assertThat(guard.status(ALICE, "chat").get(0).reserved()).isEqualTo(usd("1.00"));
     assertThat(guard.settle("c1", usd("0.10"))).isTrue();
@@ -702,6 +693,19 @@ final class PostgresBudgetStoreTest {
     BudgetGuard guard =
         instance(pg.newInstance(1), clock, budget("user", BudgetScope.ACTOR, 1_000_000));
     assertThat(guard.reserve("c1", ALICE, "chat", usd("0.10"))).isTrue();
+    CompletableFuture<Boolean> racer = reserveWhileRoomIsTakenAndLocked(guard, false);
+    assertThat(racer.join()).isTrue();
+    assertThat(reservationRows()).isEqualTo(2);
+    assertThat(guard.status(ALICE, "chat").get(0).reserved()).isEqualTo(usd("0.60"));
+  }
+
+  /**
+   * Reserves 0.50 as call {@code c2} while another instance has taken all the room of the total and
+   * holds its row lock; once the reservation waits for that lock, the other instance commits or
+   * rolls back.
+   */
+  CompletableFuture<Boolean> reserveWhileRoomIsTakenAndLocked(BudgetGuard guard, boolean commit)
+      throws Exception {
     try (Connection other = pg.newInstance(1).getConnection();
         Statement s = other.createStatement()) {
       other.setAutoCommit(false);
@@ -709,11 +713,13 @@ final class PostgresBudgetStoreTest {
       CompletableFuture<Boolean> racer =
           CompletableFuture.supplyAsync(() -> guard.reserve("c2", ALICE, "chat", usd("0.50")));
       awaitLockWaiter();
-      other.rollback();
-      assertThat(racer.join()).isTrue();
+      if (commit) {
+        other.commit();
+      } else {
+        other.rollback();
+      }
+      return racer;
     }
-    assertThat(reservationRows()).isEqualTo(2);
-    assertThat(guard.status(ALICE, "chat").get(0).reserved()).isEqualTo(usd("0.60"));
   }
 
   /** Waits until some session waits for a row lock. */

@@ -43,7 +43,9 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  *
  * <p>Requests are compared by the SHA-256 of their canonical JSON (sorted properties), results are
- * stored as JSON, both with Jackson ({@code java.time} values as ISO-8601 strings). Thread-safe.
+ * stored as JSON, both with Jackson (with its {@code java.time} module; dates keep Jackson's
+ * default timestamp form, so the hashes of requests stored by earlier versions still match).
+ * Thread-safe.
  */
 public final class IdempotencyKeys {
 
@@ -55,7 +57,6 @@ public final class IdempotencyKeys {
   private static final ObjectMapper JSON =
       JsonMapper.builder()
           .addModule(new JavaTimeModule())
-          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
           .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
           .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
           .build();
