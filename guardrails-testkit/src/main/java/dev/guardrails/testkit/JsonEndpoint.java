@@ -83,7 +83,8 @@ public final class JsonEndpoint {
    *
    * @param body the raw bytes, sent as they are (malformed ones included)
    * @return status, content type and body of the answer
-   * @throws UncheckedIOException if the request could not be sent or the answer not read
+   * @throws UncheckedIOException if the request could not be sent or the answer not read, e.g.
+   *     because the server closed the connection while the body was still being sent
    */
   public HttpExchange send(byte[] body) {
     Objects.requireNonNull(body, "body");
@@ -101,7 +102,16 @@ public final class JsonEndpoint {
           response.headers().firstValue("Content-Type").orElse(""),
           response.body());
     } catch (IOException e) {
-      throw new UncheckedIOException(method + " " + uri + " failed", e);
+      throw new UncheckedIOException(
+          method
+              + " "
+              + uri
+              + " failed ("
+              + e.getMessage()
+              + "). If the connection closed while a large body was still being sent, the server"
+              + " answered before reading all of it: it must read (drain) the rest before it"
+              + " answers, or the client's socket is reset and the answer is lost",
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for " + method + " " + uri, e);

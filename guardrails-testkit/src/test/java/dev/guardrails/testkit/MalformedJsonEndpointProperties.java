@@ -99,6 +99,8 @@ final class MalformedJsonEndpointProperties {
   private static void answer(HttpExchange exchange, boolean leaky) throws IOException {
     try (InputStream in = exchange.getRequestBody()) {
       byte[] body = in.readNBytes(MAX_BODY + 1);
+      // read the rest, as a real server must, so the client still sending gets the answer
+      in.transferTo(OutputStream.nullOutputStream());
       String problem;
       try {
         if (body.length > MAX_BODY) {

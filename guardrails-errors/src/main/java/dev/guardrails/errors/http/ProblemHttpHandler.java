@@ -62,6 +62,15 @@ import org.slf4j.LoggerFactory;
  *     .wrap(routes));
  * }</pre>
  *
+ * <p><b>Unread request bodies.</b> A handler often refuses a request before reading all of its body
+ * (too large, not JSON, not authenticated). If the server then answers and closes the connection
+ * while the client is still sending, the client's socket is reset and the answer is lost: the
+ * client sees a broken connection instead of the problem. So the handler the wrapped handler sees
+ * gets a request body whose {@code close()} leaves the connection's stream open, and before a
+ * problem is sent what is left of the body is read and discarded, up to {@linkplain
+ * Builder#unreadBodyLimit(long) a limit} (default {@value #DEFAULT_UNREAD_BODY_LIMIT} bytes). A
+ * body larger than that is left unread, and the connection is closed after the problem is sent.
+ *
  * <p>Thread-safe.
  */
 public final class ProblemHttpHandler implements HttpHandler {
@@ -72,6 +81,9 @@ public final class ProblemHttpHandler implements HttpHandler {
   /** The exchange attribute that holds the request's correlation id. */
   public static final String CORRELATION_ATTRIBUTE = "guardrails.correlation_id";
 
+  /** The default of {@link Builder#unreadBodyLimit(long)}: 8 MiB. */
+  public static final long DEFAULT_UNREAD_BODY_LIMIT = 8L * 1024 * 1024;
+
   private static final Logger LOG = LoggerFactory.getLogger(ProblemHttpHandler.class);
 
   private final HttpHandler delegate;
@@ -79,6 +91,7 @@ public final class ProblemHttpHandler implements HttpHandler {
   private final String header;
   private final RandomGenerator random;
   private final @Nullable ContextResolver resolver;
+  private final long unreadBodyLimit;
 
   private ProblemHttpHandler(Builder b, HttpHandler delegate) {
     this.delegate = delegate;
@@ -86,6 +99,7 @@ public final class ProblemHttpHandler implements HttpHandler {
     this.header = b.header;
     this.random = b.random;
     this.resolver = b.resolver;
+    this.unreadBodyLimit = b.unreadBodyLimit;
   }
 
   /**
@@ -118,6 +132,8 @@ public final class ProblemHttpHandler implements HttpHandler {
         CorrelationIds.fromHeaderOrNew(exchange.getRequestHeaders().getFirst(header), random);
     exchange.setAttribute(CORRELATION_ATTRIBUTE, correlationId);
     exchange.getResponseHeaders().set(header, correlationId);
+    DrainableRequestBody body = new DrainableRequestBody(exchange.getRequestBody());
+    exchange.setStreams(body, null);
     ContextResolver contextResolver = resolver;
     // with a resolver, the request runs under its own context only, never one the thread still
     // holds
@@ -125,22 +141,22 @@ public final class ProblemHttpHandler implements HttpHandler {
     Correlation bound = Correlation.bind(correlationId);
     try {
       if (contextResolver == null) {
-        guarded(exchange);
+        guarded(exchange, body);
         return;
       }
       GuardContext context;
       try {
         context = resolve(contextResolver, exchange, correlationId);
       } catch (Throwable t) {
-        failed(exchange, t);
+        failed(exchange, body, t);
         return;
       }
       if (context == null) {
-        guarded(exchange);
+        guarded(exchange, body);
         return;
       }
       try (GuardContext.Scope scope = context.open()) {
-        guarded(exchange);
+        guarded(exchange, body);
       }
     } finally {
       bound.close();
@@ -157,24 +173,24 @@ public final class ProblemHttpHandler implements HttpHandler {
   }
 
   /** Runs the delegate; a failure is handled and answered on the calling thread's context. */
-  private void guarded(HttpExchange exchange) {
+  private void guarded(HttpExchange exchange, DrainableRequestBody body) {
     try {
       delegate.handle(exchange);
     } catch (Throwable t) {
-      failed(exchange, t);
+      failed(exchange, body, t);
     }
   }
 
-  private void failed(HttpExchange exchange, Throwable t) {
+  private void failed(HttpExchange exchange, DrainableRequestBody body, Throwable t) {
     if (t instanceof VirtualMachineError fatal) {
       throw fatal;
     }
     Failure failure = boundary.handle(t);
     String instance = Correlation.instanceOf(exchange.getRequestURI().getRawPath());
-    respond(exchange, failure.problem().withInstance(instance));
+    respond(exchange, body, failure.problem().withInstance(instance));
   }
 
-  private static void respond(HttpExchange exchange, Problem problem) {
+  private void respond(HttpExchange exchange, DrainableRequestBody requestBody, Problem problem) {
     try (exchange) {
       if (exchange.getResponseCode() != -1) {
         LOG.warn(
@@ -183,6 +199,13 @@ public final class ProblemHttpHandler implements HttpHandler {
             problem.incidentId(),
             exchange.getResponseCode());
         return;
+      }
+      if (!requestBody.drain(unreadBodyLimit)) {
+        LOG.debug(
+            "incident {}: more than {} bytes of the request body were left unread; the connection"
+                + " is closed after the problem",
+            problem.incidentId(),
+            unreadBodyLimit);
       }
       byte[] body = problem.toJsonBytes();
       var headers = exchange.getResponseHeaders();
@@ -242,7 +265,8 @@ public final class ProblemHttpHandler implements HttpHandler {
 
   /**
    * Builds {@link ProblemHttpHandler}s. Defaults: the {@value #CORRELATION_HEADER} header, a {@link
-   * SecureRandom} for new correlation ids, no context resolver.
+   * SecureRandom} for new correlation ids, no context resolver, an unread body limit of {@value
+   * #DEFAULT_UNREAD_BODY_LIMIT} bytes.
    *
    * <p>Not thread-safe; each {@link #wrap(HttpHandler)} copies the settings.
    */
@@ -251,6 +275,7 @@ public final class ProblemHttpHandler implements HttpHandler {
     private String header = CORRELATION_HEADER;
     private RandomGenerator random = new SecureRandom();
     private @Nullable ContextResolver resolver;
+    private long unreadBodyLimit = DEFAULT_UNREAD_BODY_LIMIT;
 
     private Builder(ErrorBoundary boundary) {
       this.boundary = Objects.requireNonNull(boundary, "boundary");
@@ -303,6 +328,25 @@ public final class ProblemHttpHandler implements HttpHandler {
             "context resolver was already set to " + resolver + ", cannot set it to " + value);
       }
       this.resolver = value;
+      return this;
+    }
+
+    /**
+     * Sets how many bytes of the request body that the wrapped handler left unread are read and
+     * discarded before a problem is sent, so that the client, still sending, receives the problem
+     * instead of a reset connection (see {@link ProblemHttpHandler}). A larger rest is left unread
+     * and the connection is closed. Zero turns draining off.
+     *
+     * @param bytes the limit; default {@value ProblemHttpHandler#DEFAULT_UNREAD_BODY_LIMIT}
+     * @return this builder
+     * @throws IllegalArgumentException if the limit is negative
+     */
+    public Builder unreadBodyLimit(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException(
+            "unread body limit must be zero or more bytes, but was " + bytes);
+      }
+      this.unreadBodyLimit = bytes;
       return this;
     }
 

@@ -1,6 +1,7 @@
 package dev.guardrails.errors.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,6 +17,7 @@ import dev.guardrails.errors.alerts.AlertPipeline;
 import dev.guardrails.errors.alerts.AlertSinks;
 import dev.guardrails.errors.alerts.InMemoryAlertSink;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -25,7 +27,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
@@ -191,5 +195,83 @@ final class ProblemHttpHandlerTest {
     HttpResponse<String> response =
         get(base, "/reset/eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.sig", null);
     assertThat(JSON.readTree(response.body()).has("instance")).isFalse();
+  }
+
+  @Test
+  void handle_refusedBeforeTheBodyWasRead_clientStillSendingGetsTheProblem() throws Exception {
+    URI base =
+        serve(
+            exchange -> {
+              try (InputStream in = exchange.getRequestBody()) {
+                in.readNBytes(1024);
+              }
+              throw new NotFound("order", "1");
+            });
+    byte[] large = new byte[4 * 1024 * 1024];
+    Arrays.fill(large, (byte) 'a');
+    for (int i = 0; i < 20; i++) {
+      HttpResponse<String> response = post(base, large);
+      assertThat(response.statusCode()).as("request %d", i).isEqualTo(404);
+      assertThat(JSON.readTree(response.body()).get("status").asInt()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void handle_bodyClosedByTheHandler_cannotBeReadAgain() throws Exception {
+    URI base =
+        serve(
+            exchange -> {
+              InputStream in = exchange.getRequestBody();
+              in.close();
+              in.read();
+            });
+    HttpResponse<String> response = post(base, "{}".getBytes(StandardCharsets.UTF_8));
+    assertThat(response.statusCode()).isEqualTo(500);
+  }
+
+  @Test
+  void handle_bodyLargerThanTheUnreadLimit_connectionClosedAndServerStillAnswers()
+      throws Exception {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        "/",
+        ProblemHttpHandler.builder(boundary)
+            .unreadBodyLimit(1024)
+            .wrap(
+                exchange -> {
+                  throw new NotFound("order", "1");
+                }));
+    server.start();
+    URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    byte[] large = new byte[4 * 1024 * 1024];
+    int statusOrClosed =
+        client
+            .sendAsync(
+                HttpRequest.newBuilder(base.resolve("/orders"))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(large))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .handle((response, closed) -> closed == null ? response.statusCode() : -1)
+            .get(30, TimeUnit.SECONDS);
+    // the client reads the problem if it arrived before the close, or sees the connection closed
+    assertThat(statusOrClosed).isIn(404, -1);
+    assertThat(get(base, "/x", null).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void builder_negativeUnreadBodyLimit_refused() {
+    assertThatThrownBy(() -> ProblemHttpHandler.builder(boundary).unreadBodyLimit(-1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unread body limit")
+        .hasMessageContaining("-1");
+  }
+
+  private HttpResponse<String> post(URI base, byte[] body) throws Exception {
+    return client.send(
+        HttpRequest.newBuilder(base.resolve("/orders"))
+            .timeout(Duration.ofSeconds(30))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 }
