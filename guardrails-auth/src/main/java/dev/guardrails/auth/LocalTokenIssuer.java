@@ -163,7 +163,9 @@ public final class LocalTokenIssuer {
     Objects.requireNonNull(sessionId, "sessionId");
     Instant now = clock.instant();
     revoked.values().removeIf(forgetAt -> !forgetAt.isAfter(now));
-    revoked.put(sessionId, now.plus(lifetime).plus(SKEW));
+    // the session's tokens expire by now + lifetime, and a verifier accepts them for up to its
+    // clock skew after that, so the revocation is kept until the largest skew has passed too
+    revoked.put(sessionId, now.plus(lifetime).plus(JwtVerifier.MAX_CLOCK_SKEW));
     eventSink.publish(AuthEvent.sessionRevoked(EventContext.capture(clock), sessionId));
   }
 

@@ -147,6 +147,18 @@ final class LocalTokenIssuerTest {
   }
 
   @Test
+  void revokeSession_staysRevokedAsLongAsAVerifierWithTheLargestSkewAcceptsTheToken() {
+    JwtVerifier lenient = issuer.verifierBuilder().clockSkew(Duration.ofMinutes(5)).build();
+    IssuedToken token = issuer.issue(alice);
+    issuer.revokeSession(token.sessionId());
+
+    clock.advance(Duration.ofMinutes(12)); // expired, but within the verifier's 5 minutes of skew
+    issuer.revokeSession("another-session"); // forgets revocations it thinks are over
+
+    assertThat(lenient.check(token.token()).reason()).isEqualTo(Reason.REVOKED);
+  }
+
+  @Test
   void issuedToken_toStringHidesToken() {
     IssuedToken issued = issuer.issue(alice);
 
