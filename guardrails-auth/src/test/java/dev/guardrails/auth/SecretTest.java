@@ -64,6 +64,23 @@ final class SecretTest {
   }
 
   @Test
+  void json_fieldBasedMappersCannotWriteTheValue() throws Exception {
+    record Config(String url, Secret apiKey) {}
+    Config config = new Config("https://api.example", fromEnv("API_KEY", STRONG));
+    // Jackson set to serialize fields, a common configuration for classes without getters
+    com.fasterxml.jackson.databind.ObjectMapper fields =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .setVisibility(
+                com.fasterxml.jackson.annotation.PropertyAccessor.FIELD,
+                com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility.ANY);
+    // Gson writes every field by reflection by default (the copy shaded into Nimbus is real Gson)
+    com.nimbusds.jose.shaded.gson.Gson gson = new com.nimbusds.jose.shaded.gson.Gson();
+
+    assertThat(fields.writeValueAsString(config)).doesNotContain(STRONG);
+    assertThat(gson.toJson(config.apiKey())).doesNotContain(STRONG);
+  }
+
+  @Test
   void matches_comparesValues() {
     Secret secret = Secret.of("WEBHOOK_TOKEN", STRONG);
 
