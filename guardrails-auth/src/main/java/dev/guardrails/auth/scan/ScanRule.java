@@ -121,8 +121,10 @@ public final class ScanRule {
               Pattern.compile(
                   "(?i)(?<![a-z0-9+])(?:jdbc:)?(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?"
                       + "|rediss?|amqps?|sqlserver|mssql|oracle:thin)://"
-                      + "(?:[^\\s:/@'\"`]{1,128}:([^\\s@'\"`/]{1,256})@[^\\s'\"`]{1,256}"
-                      + "|[^\\s'\"`?]{1,256}[?&;]password=([^&;\\s'\"`]{1,256}))"),
+                      // user:password@host, the user may be empty (redis://:password@host)
+                      + "(?:[^\\s:/@'\"`]{0,128}:([^\\s@'\"`/]{1,256})@[^\\s'\"`]{1,256}"
+                      // or a password parameter, after any others (?user=app&password=...)
+                      + "|[^\\s'\"`]{1,256}?[?&;]password=([^&;\\s'\"`]{1,256}))"),
               ScanRule::hasRealPassword,
               24,
               "://"),
