@@ -286,6 +286,39 @@ final class SecretScannerTest {
   }
 
   @Test
+  void scan_base64EncodedPrivateKeyBlock_foundButBase64CertificateIgnored() throws IOException {
+    Base64.Encoder b64 = Base64.getEncoder();
+    String key =
+        b64.encodeToString(
+            (PRIVATE_KEY + "\nMIIEowIBAAKCAQEA" + RANDOM + "\n-----END RSA PRIVATE KEY-----\n")
+                .getBytes(StandardCharsets.US_ASCII));
+    String certificate =
+        b64.encodeToString(
+            ("-----BEGIN CERTIFICATE-----\nMIIDdzCCAl+gAwIBAgIE" + RANDOM + "\n")
+                .getBytes(StandardCharsets.US_ASCII));
+    // a Kubernetes secret manifest in the build output: its data values are base64
+    Files.writeString(
+        dir.resolve("secret.yaml"),
+        "apiVersion: v1\nkind: Secret\ndata:\n  ca.crt: "
+            + certificate
+            + "\n  tls.key: "
+            + key
+            + "\n");
+
+    List<Finding> findings = scanner.scan(dir);
+
+    assertThat(findings)
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.ruleId()).isEqualTo("private-key");
+              assertThat(f.line()).isEqualTo(5);
+              assertThat(f.column()).isEqualTo(12);
+              assertThat(f.toString()).doesNotContain(key.substring(0, 20));
+            });
+  }
+
+  @Test
   void scan_customRuleAndDisabledRule() throws IOException {
     Files.writeString(dir.resolve("a.txt"), "acme_" + RANDOM + " " + AWS);
     SecretScanner custom =
