@@ -899,9 +899,10 @@ public final class JwtVerifier {
     }
 
     /**
-     * Caches verified tokens by the SHA-256 of the whole token, so a token seen again skips parsing
-     * and signature checks. An entry lives until the token's {@code exp} or for {@code maxTtl},
-     * whichever comes first; revocation is still checked on every hit.
+     * Caches verified tokens by a secret-keyed 128-bit hash of the whole token (never of the
+     * signature alone), so a token seen again skips parsing and signature checks. An entry lives
+     * until the token's {@code exp} or for {@code maxTtl}, whichever comes first; revocation is
+     * still checked on every hit.
      *
      * @param maxEntries at least 1
      * @param maxTtl positive
