@@ -72,6 +72,9 @@ public final class JwtVerifier {
 
   private static final Logger LOG = LoggerFactory.getLogger(JwtVerifier.class);
 
+  /** The largest clock skew a verifier accepts; issuers keep revocations at least this long. */
+  static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+
   /** Converted public keys are kept for this many distinct JWKs; past it the memo starts over. */
   private static final int MAX_CONVERTED_KEYS = 256;
 
@@ -786,7 +789,7 @@ public final class JwtVerifier {
      */
     public Builder clockSkew(Duration skew) {
       Objects.requireNonNull(skew, "skew");
-      if (skew.isNegative() || skew.compareTo(Duration.ofMinutes(5)) > 0) {
+      if (skew.isNegative() || skew.compareTo(MAX_CLOCK_SKEW) > 0) {
         throw new IllegalArgumentException(
             "clock skew must be between 0 and 5 minutes, but was " + skew);
       }
@@ -896,9 +899,10 @@ public final class JwtVerifier {
     }
 
     /**
-     * Caches verified tokens by the SHA-256 of the whole token, so a token seen again skips parsing
-     * and signature checks. An entry lives until the token's {@code exp} or for {@code maxTtl},
-     * whichever comes first; revocation is still checked on every hit.
+     * Caches verified tokens by a secret-keyed 128-bit hash of the whole token (never of the
+     * signature alone), so a token seen again skips parsing and signature checks. An entry lives
+     * until the token's {@code exp} or for {@code maxTtl}, whichever comes first; revocation is
+     * still checked on every hit.
      *
      * @param maxEntries at least 1
      * @param maxTtl positive

@@ -208,17 +208,33 @@ public final class KeyPolicy {
     return problems;
   }
 
-  /** Shannon entropy of the characters times the length: a cheap upper bound for random keys. */
+  /**
+   * A cheap upper bound for random keys: the Shannon entropy per character, taken both of the
+   * characters and of the steps between neighbours (so {@code abcdef...} or {@code 0123456789...},
+   * whose characters all differ but whose steps are all one, scores low), the lower of the two,
+   * times the length.
+   */
   static double estimatedEntropyBits(String value) {
-    Map<Integer, Integer> counts = new HashMap<>();
-    value.codePoints().forEach(cp -> counts.merge(cp, 1, Integer::sum));
-    int total = value.codePointCount(0, value.length());
-    double perChar = 0;
-    for (int count : counts.values()) {
-      double p = (double) count / total;
-      perChar -= p * (Math.log(p) / Math.log(2));
+    int[] codePoints = value.codePoints().toArray();
+    int[] steps = new int[Math.max(0, codePoints.length - 1)];
+    for (int i = 0; i < steps.length; i++) {
+      steps[i] = codePoints[i + 1] - codePoints[i];
     }
-    return perChar * total;
+    double perChar = Math.min(shannonBits(codePoints), shannonBits(steps));
+    return perChar * codePoints.length;
+  }
+
+  private static double shannonBits(int[] values) {
+    Map<Integer, Integer> counts = new HashMap<>();
+    for (int value : values) {
+      counts.merge(value, 1, Integer::sum);
+    }
+    double bits = 0;
+    for (int count : counts.values()) {
+      double p = (double) count / values.length;
+      bits -= p * (Math.log(p) / Math.log(2));
+    }
+    return bits;
   }
 
   @Override

@@ -90,16 +90,20 @@ public final class ListScope {
    * Returns whether a record with this tenant and owner is in the scope; the in-memory twin of
    * {@link #whereClause()}.
    *
-   * @param recordTenantId the record's tenant
+   * @param recordTenantId the record's tenant, or null (a row without one, which {@code tenant_id =
+   *     ?} does not match either)
    * @param recordOwnerId the record's owner, or null
    * @return true if the record is in the scope
    */
-  public boolean matches(String recordTenantId, @Nullable String recordOwnerId) {
+  public boolean matches(@Nullable String recordTenantId, @Nullable String recordOwnerId) {
     return switch (kind) {
       case ALL -> true;
-      case TENANT -> recordTenantId.equals(tenantId);
+      case TENANT -> tenantId != null && tenantId.equals(recordTenantId);
       case OWNER ->
-          recordTenantId.equals(tenantId) && recordOwnerId != null && recordOwnerId.equals(ownerId);
+          tenantId != null
+              && tenantId.equals(recordTenantId)
+              && ownerId != null
+              && ownerId.equals(recordOwnerId);
       case NONE -> false;
     };
   }

@@ -36,11 +36,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Tokens are ES256 JWTs with {@code typ JWT}, the key's thumbprint as {@code kid}, {@code iss},
  * {@code aud}, {@code sub}, {@code tenant}, {@code roles}, {@code kind}, {@code iat}, {@code exp},
  * and a random session id in {@code sid} and {@code jti}. {@link #rotateKey()} starts signing with
- * a new key while the old one keeps verifying until the tokens it signed have expired. {@link
- * #revokeSession(String)} refuses a session's tokens from then on (remembered until they would have
- * expired anyway). Keys and revocations live in memory: an application with several instances
- * shares a signing key through its own key store and revocations through a {@link RevocationCheck}
- * over a database.
+ * a new key while the old one keeps verifying until the tokens it signed have expired, and no
+ * longer (even without another rotation). {@link #revokeSession(String)} refuses a session's tokens
+ * from then on (remembered until they would have expired anyway). Keys and revocations live in
+ * memory: an application with several instances shares a signing key through its own key store and
+ * revocations through a {@link RevocationCheck} over a database.
  *
  * <p>Thread-safe.
  */
@@ -137,19 +137,42 @@ public final class LocalTokenIssuer {
   public String rotateKey() {
     synchronized (keyLock) {
       Instant now = clock.instant();
-      Map<ECKey, Instant> retired = new java.util.LinkedHashMap<>();
-      ring.retired()
-          .forEach(
-              (key, until) -> {
-                if (until.isAfter(now)) {
-                  retired.put(key, until);
-                }
-              });
+      Map<ECKey, Instant> retired = stillVerifying(ring.retired(), now);
       retired.put(ring.current(), now.plus(lifetime).plus(SKEW));
       ECKey next = newKey();
       ring = ring(next, retired);
       return next.getKeyID();
     }
+  }
+
+  /**
+   * The key ring without the retired keys whose end of life has passed: a retired key stops
+   * verifying once the tokens it signed have expired, whether or not the key is rotated again (a
+   * leaked key must not keep signing valid tokens).
+   */
+  private KeyRing liveRing() {
+    KeyRing current = ring;
+    Instant now = clock.instant();
+    for (Instant until : current.retired().values()) {
+      if (!until.isAfter(now)) {
+        synchronized (keyLock) {
+          ring = ring(ring.current(), stillVerifying(ring.retired(), now));
+          return ring;
+        }
+      }
+    }
+    return current;
+  }
+
+  private static Map<ECKey, Instant> stillVerifying(Map<ECKey, Instant> retired, Instant now) {
+    Map<ECKey, Instant> live = new java.util.LinkedHashMap<>();
+    retired.forEach(
+        (key, until) -> {
+          if (until.isAfter(now)) {
+            live.put(key, until);
+          }
+        });
+    return live;
   }
 
   /**
@@ -163,7 +186,9 @@ public final class LocalTokenIssuer {
     Objects.requireNonNull(sessionId, "sessionId");
     Instant now = clock.instant();
     revoked.values().removeIf(forgetAt -> !forgetAt.isAfter(now));
-    revoked.put(sessionId, now.plus(lifetime).plus(SKEW));
+    // the session's tokens expire by now + lifetime, and a verifier accepts them for up to its
+    // clock skew after that, so the revocation is kept until the largest skew has passed too
+    revoked.put(sessionId, now.plus(lifetime).plus(JwtVerifier.MAX_CLOCK_SKEW));
     eventSink.publish(AuthEvent.sessionRevoked(EventContext.capture(clock), sessionId));
   }
 
@@ -175,12 +200,12 @@ public final class LocalTokenIssuer {
   /** {@return this issuer with its current public keys, for a {@link JwtVerifier}} */
   public TrustedIssuer trustedIssuer() {
     return TrustedIssuer.withKeySource(
-        issuer, (selector, context) -> selector.select(ring.publicKeys()));
+        issuer, (selector, context) -> selector.select(liveRing().publicKeys()));
   }
 
   /** {@return the public keys that currently verify, e.g. to publish as a JWKS} */
   public JWKSet publicKeys() {
-    return ring.publicKeys();
+    return liveRing().publicKeys();
   }
 
   /**

@@ -9,9 +9,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * A secret value (an API key, a signing secret, a database password) that never shows itself:
  * {@link #toString()} prints only its name and origin, no exception or log message of this module
- * contains it, it is not {@link java.io.Serializable}, and it has no bean getter a JSON mapper
- * could pick up (a mapper asked to write it fails instead of leaking). Read the value with {@link
- * #reveal()} at the one place that needs it.
+ * contains it, it is not {@link java.io.Serializable}, it has no bean getter a JSON mapper could
+ * pick up (a mapper asked to write it fails instead of leaking), and its value field is {@code
+ * transient}, so mappers that read fields skip it. Read the value with {@link #reveal()} at the one
+ * place that needs it.
  *
  * <p>{@link #matches(String)} and {@link #equals(Object)} compare in constant time (digests of both
  * sides are compared with {@link MessageDigest#isEqual}, so neither content nor length leaks
@@ -34,7 +35,13 @@ public final class Secret {
   }
 
   private final String name;
-  private final String value;
+
+  /**
+   * Transient so that field-based serializers (Gson by default, Jackson with field visibility,
+   * Kryo, XStream) skip it instead of writing the value.
+   */
+  private final transient String value;
+
   private final Origin origin;
   private final String location;
 

@@ -238,6 +238,21 @@ final class GuardTest {
   }
 
   @Test
+  void filter_recordWithoutTenant_leftOutLikeDecideAndTheWhereClause() {
+    Invoice orphan = new Invoice("inv-9", null, "alice"); // a legacy row with a NULL tenant_id
+    List<Invoice> records = List.of(alicesInvoice, orphan);
+
+    assertThat(guard.decide(viewer, "invoice:read", Invoice.TYPE, orphan).reason())
+        .isEqualTo(Decision.Reason.OTHER_TENANT);
+    assertThat(guard.filter(viewer, "invoice:read", Invoice.TYPE, records))
+        .containsExactly(alicesInvoice);
+    assertThat(guard.filter(alice, "invoice:read", Invoice.TYPE, records))
+        .containsExactly(alicesInvoice);
+    assertThatThrownBy(() -> guard.checkAll(viewer, "invoice:read", Invoice.TYPE, records))
+        .isInstanceOf(AccessDenied.class);
+  }
+
+  @Test
   void checkAll_oneForbiddenRecord_throwsNamingIt() {
     List<Invoice> batch = List.of(alicesInvoice, new Invoice("inv-3", "t1", "bob"));
 

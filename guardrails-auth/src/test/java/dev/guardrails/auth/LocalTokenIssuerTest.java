@@ -3,12 +3,23 @@ package dev.guardrails.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.guardrails.auth.TokenRejection.Reason;
 import dev.guardrails.core.Actor;
 import dev.guardrails.core.InMemoryEventSink;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Date;
 import org.junit.jupiter.api.Test;
 
 final class LocalTokenIssuerTest {
@@ -144,6 +155,74 @@ final class LocalTokenIssuerTest {
       pool.shutdownNow();
     }
     assertThat(issuer.publicKeys().getKeys()).hasSize(21);
+  }
+
+  @Test
+  void rotateKey_stolenRetiredKeyStopsVerifyingAtItsEndOfLife_withoutAnotherRotation()
+      throws Exception {
+    LocalTokenIssuer seeded =
+        LocalTokenIssuer.builder("https://app.test", "app")
+            .tokenLifetime(Duration.ofMinutes(10))
+            .clock(clock)
+            .random(seededRandom())
+            .build();
+    JwtVerifier seededVerifier = seeded.verifierBuilder().build();
+    ECKey stolen =
+        new ECKeyGenerator(Curve.P_256)
+            .keyIDFromThumbprint(true)
+            .secureRandom(seededRandom())
+            .generate();
+    assertThat(SignedJWT.parse(seeded.issue(alice).token()).getHeader().getKeyID())
+        .as("the test regenerates the issuer's first signing key")
+        .isEqualTo(stolen.getKeyID());
+
+    seeded.rotateKey(); // e.g. because the key leaked
+    clock.advance(Duration.ofMinutes(10).plusSeconds(61)); // every token it signed has expired
+
+    assertThat(seededVerifier.check(forge(stolen)).reason()).isEqualTo(Reason.UNKNOWN_KEY);
+    assertThat(seeded.publicKeys().getKeys())
+        .extracting(JWK::getKeyID)
+        .doesNotContain(stolen.getKeyID());
+  }
+
+  @Test
+  void revokeSession_staysRevokedAsLongAsAVerifierWithTheLargestSkewAcceptsTheToken() {
+    JwtVerifier lenient = issuer.verifierBuilder().clockSkew(Duration.ofMinutes(5)).build();
+    IssuedToken token = issuer.issue(alice);
+    issuer.revokeSession(token.sessionId());
+
+    clock.advance(Duration.ofMinutes(12)); // expired, but within the verifier's 5 minutes of skew
+    issuer.revokeSession("another-session"); // forgets revocations it thinks are over
+
+    assertThat(lenient.check(token.token()).reason()).isEqualTo(Reason.REVOKED);
+  }
+
+  private static SecureRandom seededRandom() throws Exception {
+    SecureRandom random = SecureRandom.getInstance("SHA1PRNG");
+    random.setSeed(42L);
+    return random;
+  }
+
+  /** A fresh token signed with a key outside the issuer, as an attacker holding it would. */
+  private String forge(ECKey key) throws Exception {
+    Instant now = clock.instant();
+    SignedJWT jwt =
+        new SignedJWT(
+            new JWSHeader.Builder(JWSAlgorithm.ES256)
+                .type(JOSEObjectType.JWT)
+                .keyID(key.getKeyID())
+                .build(),
+            new JWTClaimsSet.Builder()
+                .issuer("https://app.test")
+                .audience("app")
+                .subject("mallory")
+                .claim("tenant", "t1")
+                .claim("roles", java.util.List.of("admin"))
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(Duration.ofMinutes(5))))
+                .build());
+    jwt.sign(new ECDSASigner(key));
+    return jwt.serialize();
   }
 
   @Test

@@ -28,6 +28,13 @@ public final class ScanRule {
   private static final Set<String> PLACEHOLDER_PASSWORDS =
       Set.of("password", "pass", "changeme", "xxx", "xxxx", "example");
 
+  private static final Pattern PRIVATE_KEY_HEADER =
+      Pattern.compile(
+          "-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----");
+
+  /** {@code "-----BEGIN"} in base64: how a PEM block starts once encoded (Kubernetes secrets). */
+  private static final String BASE64_BEGIN = "LS0tLS1CRUdJTi";
+
   private static final Pattern SERVICE_ROLE = Pattern.compile("\"role\"\\s*:\\s*\"service_role\"");
 
   private static final List<ScanRule> DEFAULTS =
@@ -109,20 +116,23 @@ public final class ScanRule {
               "hooks.slack.com"),
           new ScanRule(
               "private-key",
-              "private key block",
+              "private key block (also base64-encoded, as in a Kubernetes secret)",
               Pattern.compile(
-                  "-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----"),
-              match -> true,
+                  PRIVATE_KEY_HEADER.pattern() + "|" + BASE64_BEGIN + "[A-Za-z0-9+/]{20,60}"),
+              ScanRule::isPrivateKeyBlock,
               0,
-              "-----BEGIN "),
+              "-----BEGIN ",
+              BASE64_BEGIN),
           new ScanRule(
               "database-url-with-password",
               "database URL with a password",
               Pattern.compile(
                   "(?i)(?<![a-z0-9+])(?:jdbc:)?(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?"
                       + "|rediss?|amqps?|sqlserver|mssql|oracle:thin)://"
-                      + "(?:[^\\s:/@'\"`]{1,128}:([^\\s@'\"`/]{1,256})@[^\\s'\"`]{1,256}"
-                      + "|[^\\s'\"`?]{1,256}[?&;]password=([^&;\\s'\"`]{1,256}))"),
+                      // user:password@host, the user may be empty (redis://:password@host)
+                      + "(?:[^\\s:/@'\"`]{0,128}:([^\\s@'\"`/]{1,256})@[^\\s'\"`]{1,256}"
+                      // or a password parameter, after any others (?user=app&password=...)
+                      + "|[^\\s'\"`]{1,256}?[?&;]password=([^&;\\s'\"`]{1,256}))"),
               ScanRule::hasRealPassword,
               24,
               "://"),
@@ -193,10 +203,10 @@ public final class ScanRule {
 
   /**
    * Returns the built-in rules: OpenAI, Anthropic, Stripe secret and restricted keys, AWS access
-   * key ids, GitHub tokens, Google API keys, Slack tokens and webhooks, private key blocks,
-   * database URLs with passwords, Supabase secret keys and Supabase {@code service_role} JWTs.
-   * Publishable keys ({@code pk_...}, {@code sb_publishable_...}) and the Supabase {@code anon} JWT
-   * are public by design and not reported.
+   * key ids, GitHub tokens, Google API keys, Slack tokens and webhooks, private key blocks (plain
+   * or base64-encoded), database URLs with passwords, Supabase secret keys and Supabase {@code
+   * service_role} JWTs. Publishable keys ({@code pk_...}, {@code sb_publishable_...}) and the
+   * Supabase {@code anon} JWT are public by design and not reported.
    *
    * @return an immutable list of the built-in rules
    */
@@ -252,6 +262,16 @@ public final class ScanRule {
         && password.indexOf('<') < 0
         && password.indexOf('*') < 0
         && !lower.startsWith("%s");
+  }
+
+  /** A PEM private key header, or base64 that decodes to one (and not to a certificate). */
+  private static boolean isPrivateKeyBlock(Matcher match) {
+    String text = match.group();
+    if (!text.startsWith(BASE64_BEGIN)) {
+      return true;
+    }
+    byte[] decoded = Base64.getDecoder().decode(text.substring(0, text.length() & ~3));
+    return PRIVATE_KEY_HEADER.matcher(new String(decoded, StandardCharsets.ISO_8859_1)).lookingAt();
   }
 
   private static boolean isServiceRoleJwt(Matcher match) {

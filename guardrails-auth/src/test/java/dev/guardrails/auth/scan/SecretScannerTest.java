@@ -262,6 +262,63 @@ final class SecretScannerTest {
   }
 
   @Test
+  void scan_databaseUrlsWithoutUserOrWithPasswordAfterOtherParameters_found() throws IOException {
+    String password = "Zr3LwX0p" + "Vt6Qx9";
+    Files.writeString(
+        dir.resolve("application.properties"),
+        String.join(
+            "\n",
+            "redis.url=redis://:" + password + "@cache.internal:6379/0",
+            "db.url=jdbc:postgresql://db:5432/app?user=app&password=" + password,
+            "legacy.url=jdbc:mysql://db/app?useSSL=true&password=" + password + "&x=1",
+            "ignored=jdbc:postgresql://db/app?user=app&password=${DB_PASSWORD}",
+            "ignored.too=redis://:password@localhost:6379"));
+
+    List<Finding> findings = scanner.scan(dir);
+
+    assertThat(findings)
+        .extracting(Finding::ruleId, Finding::line, Finding::column)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("database-url-with-password", 1L, 11L),
+            org.assertj.core.groups.Tuple.tuple("database-url-with-password", 2L, 8L),
+            org.assertj.core.groups.Tuple.tuple("database-url-with-password", 3L, 12L));
+    assertThat(findings).allSatisfy(f -> assertThat(f.toString()).doesNotContain(password));
+  }
+
+  @Test
+  void scan_base64EncodedPrivateKeyBlock_foundButBase64CertificateIgnored() throws IOException {
+    Base64.Encoder b64 = Base64.getEncoder();
+    String key =
+        b64.encodeToString(
+            (PRIVATE_KEY + "\nMIIEowIBAAKCAQEA" + RANDOM + "\n-----END RSA PRIVATE KEY-----\n")
+                .getBytes(StandardCharsets.US_ASCII));
+    String certificate =
+        b64.encodeToString(
+            ("-----BEGIN CERTIFICATE-----\nMIIDdzCCAl+gAwIBAgIE" + RANDOM + "\n")
+                .getBytes(StandardCharsets.US_ASCII));
+    // a Kubernetes secret manifest in the build output: its data values are base64
+    Files.writeString(
+        dir.resolve("secret.yaml"),
+        "apiVersion: v1\nkind: Secret\ndata:\n  ca.crt: "
+            + certificate
+            + "\n  tls.key: "
+            + key
+            + "\n");
+
+    List<Finding> findings = scanner.scan(dir);
+
+    assertThat(findings)
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.ruleId()).isEqualTo("private-key");
+              assertThat(f.line()).isEqualTo(5);
+              assertThat(f.column()).isEqualTo(12);
+              assertThat(f.toString()).doesNotContain(key.substring(0, 20));
+            });
+  }
+
+  @Test
   void scan_customRuleAndDisabledRule() throws IOException {
     Files.writeString(dir.resolve("a.txt"), "acme_" + RANDOM + " " + AWS);
     SecretScanner custom =
