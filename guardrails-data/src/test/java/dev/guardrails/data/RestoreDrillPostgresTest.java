@@ -2,9 +2,11 @@ package dev.guardrails.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.Connection;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
 
 final class RestoreDrillPostgresTest {
 
@@ -16,7 +18,7 @@ final class RestoreDrillPostgresTest {
     "CREATE INDEX comments_note ON comments (note_id)"
   };
 
-  private DataSource source;
+  private PGSimpleDataSource source;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -80,5 +82,33 @@ final class RestoreDrillPostgresTest {
         .extracting(DrillReport.TableResult::table)
         .containsExactly("notes");
     assertThat(report.summary()).contains("mismatches in [notes]");
+  }
+
+  @Test
+  void run_asARoleSubjectToRowLevelSecurity_failsInsteadOfCopyingNoRows() throws Exception {
+    // regression: a role under forced row-level security (the application role, or the owner)
+    // read the tenant tables without a tenant setting, saw no row, restored no row, found both
+    // sides equal and reported a good drill of an empty backup
+    try (Connection c = source.getConnection()) {
+      RowLevelSecurity.enable(c, "notes", "tenant_id");
+    }
+    PGSimpleDataSource app = TestDatabases.newRole(source, "drillapp");
+    TestDatabases.execute(
+        source,
+        "GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + app.getUser(),
+        "GRANT INSERT ON guardrails_restore_drill TO " + app.getUser());
+
+    DrillReport report =
+        RestoreDrill.builder(app, TestDatabases.newPostgres("drillrls"))
+            .tables("notes")
+            .prepareScratch(RestoreDrillPostgresTest::prepare)
+            .build()
+            .run();
+
+    assertThat(report.succeeded()).as(report.summary()).isFalse();
+    assertThat(report.summary())
+        .contains("notes")
+        .contains("row-level security")
+        .contains("BYPASSRLS");
   }
 }
