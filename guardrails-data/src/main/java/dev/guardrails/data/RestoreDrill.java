@@ -39,12 +39,13 @@ import org.jspecify.annotations.Nullable;
  * #checkFreshness(Duration)} can raise an alert when the last good drill is too old. A backup never
  * restored is not a backup.
  *
- * <p>The export streams each table in primary-key order from the source into the scratch database
- * in one scratch transaction, parents before children (by foreign keys); identity columns keep
- * their values. The scratch database must already have the schema ({@link Builder#prepareScratch},
- * e.g. by running the same {@link Migrations}) and every copied table must be empty there: a drill
- * never writes into a table that holds data. Checksums are SHA-256 over each row's values in key
- * order, read back from both sides.
+ * <p>The export streams each table in primary-key order from the source, all of them read in one
+ * repeatable-read snapshot (one point in time, even while the source takes writes), into the
+ * scratch database in one scratch transaction, parents before children (by foreign keys); identity
+ * columns keep their values. The scratch database must already have the schema ({@link
+ * Builder#prepareScratch}, e.g. by running the same {@link Migrations}) and every copied table must
+ * be empty there: a drill never writes into a table that holds data. Checksums are SHA-256 over
+ * each row's values in key order, read back from both sides.
  *
  * <p>On PostgreSQL the source's role must see every row: a table that row-level security filters
  * for it fails the drill (run it as a role with BYPASSRLS, as pg_dump needs), and both sides are
@@ -172,7 +173,10 @@ public final class RestoreDrill {
         Connection to = scratch.getConnection()) {
       boolean fromAutoCommit = from.getAutoCommit();
       boolean toAutoCommit = to.getAutoCommit();
+      int fromIsolation = from.getTransactionIsolation();
       from.setAutoCommit(false);
+      // one snapshot for every table, so the backup is of one point in time
+      from.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
       from.setReadOnly(true);
       to.setAutoCommit(false);
       try {
@@ -224,6 +228,7 @@ public final class RestoreDrill {
         throw e;
       } finally {
         from.setReadOnly(false);
+        from.setTransactionIsolation(fromIsolation);
         from.setAutoCommit(fromAutoCommit);
         to.setAutoCommit(toAutoCommit);
       }
