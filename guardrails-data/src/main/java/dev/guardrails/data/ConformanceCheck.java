@@ -20,8 +20,8 @@ import org.jspecify.annotations.Nullable;
  * Inspects a live PostgreSQL database and reports, table by table, what would let one tenant see
  * another's rows or make the schema unsafe to run: row-level security off or not forced, a command
  * without a policy, a policy that does not fail closed, the application role being superuser,
- * BYPASSRLS or a table's owner, the tenant column missing, nullable or unindexed, a table without
- * primary key, a foreign key without an index.
+ * BYPASSRLS or a table's owner (itself, or through a role it may SET ROLE to), the tenant column
+ * missing, nullable or unindexed, a table without primary key, a foreign key without an index.
  *
  * <p>Tenant tables are the ones declared with {@link Builder#tenantTables}, or, when none are
  * declared, every table of the schema that has the tenant column. Flyway's history tables are
@@ -119,9 +119,9 @@ public final class ConformanceCheck {
                 Kind.ROLE_OWNS_TABLE,
                 "role "
                     + applicationRole
-                    + " has the privileges of owner "
+                    + " is, or can SET ROLE to, owner "
                     + info.owner
-                    + " and bypasses unforced policies"));
+                    + ", which may turn row-level security off"));
       }
       if (!info.hasPrimaryKey) {
         problems.add(
@@ -159,21 +159,45 @@ public final class ConformanceCheck {
                   "role " + applicationRole + " does not exist"));
           return;
         }
+        String who = "role " + applicationRole + " is";
+        addRoleProblems(who, rs.getBoolean(1), rs.getBoolean(2), problems);
         if (rs.getBoolean(1)) {
-          problems.add(
-              new ConformanceProblem(
-                  ConformanceProblem.ROLE,
-                  Kind.ROLE_SUPERUSER,
-                  "role " + applicationRole + " is a superuser and bypasses every policy"));
-        }
-        if (rs.getBoolean(2)) {
-          problems.add(
-              new ConformanceProblem(
-                  ConformanceProblem.ROLE,
-                  Kind.ROLE_BYPASSES_RLS,
-                  "role " + applicationRole + " has BYPASSRLS"));
+          // a superuser is a member of every role; listing them all would add nothing
+          return;
         }
       }
+    }
+    // SET ROLE reaches every role the application role is a member of, inherited or not
+    try (PreparedStatement ps =
+        connection.prepareStatement(
+            "SELECT r.rolname, r.rolsuper, r.rolbypassrls FROM pg_roles r"
+                + " WHERE r.rolname <> ? AND pg_has_role(?, r.oid, 'MEMBER')"
+                + " AND (r.rolsuper OR r.rolbypassrls) ORDER BY r.rolname")) {
+      ps.setString(1, applicationRole);
+      ps.setString(2, applicationRole);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String who =
+              "role " + applicationRole + " can SET ROLE " + rs.getString(1) + ", which is";
+          addRoleProblems(who, rs.getBoolean(2), rs.getBoolean(3), problems);
+        }
+      }
+    }
+  }
+
+  private static void addRoleProblems(
+      String who, boolean superuser, boolean bypassRls, List<ConformanceProblem> problems) {
+    if (superuser) {
+      problems.add(
+          new ConformanceProblem(
+              ConformanceProblem.ROLE,
+              Kind.ROLE_SUPERUSER,
+              who + " a superuser and bypasses every policy"));
+    }
+    if (bypassRls) {
+      problems.add(
+          new ConformanceProblem(
+              ConformanceProblem.ROLE, Kind.ROLE_BYPASSES_RLS, who + " BYPASSRLS"));
     }
   }
 
@@ -190,7 +214,7 @@ public final class ConformanceCheck {
     String sql =
         "SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity, pg_get_userbyid(c.relowner),"
             + " EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = c.oid AND k.contype = 'p'),"
-            + (roleExists ? " pg_has_role(?, c.relowner, 'USAGE')" : " false")
+            + (roleExists ? " pg_has_role(?, c.relowner, 'MEMBER')" : " false")
             + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
             + " WHERE n.nspname = ? AND c.relkind IN ('r', 'p')";
     try (PreparedStatement ps = connection.prepareStatement(sql)) {

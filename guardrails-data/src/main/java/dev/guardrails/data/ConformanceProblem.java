@@ -21,11 +21,13 @@ public record ConformanceProblem(String table, Kind kind, String detail) {
   public enum Kind {
     /** The application role does not exist. */
     ROLE_MISSING,
-    /** The application role is a superuser, which bypasses row-level security. */
+    /**
+     * The application role is, or may SET ROLE to, a superuser, which bypasses row-level security.
+     */
     ROLE_SUPERUSER,
-    /** The application role has BYPASSRLS. */
+    /** The application role has, or may SET ROLE to a role that has, BYPASSRLS. */
     ROLE_BYPASSES_RLS,
-    /** The application role owns (or has the privileges of the owner of) a table. */
+    /** The application role owns a table, or is a member of its owner (and may SET ROLE to it). */
     ROLE_OWNS_TABLE,
     /** Row-level security is not enabled on a tenant table. */
     RLS_DISABLED,

@@ -13,8 +13,11 @@ import org.jspecify.annotations.Nullable;
  * Database}).
  *
  * <p>Defaults: pool size 10, connection timeout 5 s, validation timeout 2 s, idle timeout 10 min,
- * max lifetime 30 min, leak detection threshold 30 s. HikariCP does not reset session settings when
- * a connection returns to the pool; {@link Database} therefore sets its per-request settings
+ * max lifetime 30 min, leak detection threshold 30 s; on PostgreSQL also a socket timeout of 60 s
+ * (above {@link Database}'s 30 s statement timeout) and TCP keep-alive, so a server that goes
+ * silent mid-transaction (network partition, frozen host, failover) fails the read instead of
+ * holding its thread and connection forever. HikariCP does not reset session settings when a
+ * connection returns to the pool; {@link Database} therefore sets its per-request settings
  * transaction-locally only.
  *
  * <p>The builder is not thread-safe; {@link Builder#build()} creates an independent pool each time.
@@ -52,6 +55,7 @@ public final class ConnectionPool {
     private Duration idleTimeout = Duration.ofMinutes(10);
     private Duration maxLifetime = Duration.ofMinutes(30);
     private Duration leakDetectionThreshold = Duration.ofSeconds(30);
+    private Duration socketTimeout = Duration.ofSeconds(60);
 
     private Builder(String jdbcUrl) {
       this.jdbcUrl = jdbcUrl;
@@ -148,6 +152,33 @@ public final class ConnectionPool {
     }
 
     /**
+     * Sets how long a read from a PostgreSQL server may wait for data before the connection is
+     * declared broken (default 60 s, whole seconds). Keep it above the longest statement, and above
+     * {@link Database}'s statement timeout, which the server enforces with a clean error.
+     *
+     * @param timeout at least 1 s
+     * @return this builder
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException if {@code timeout} is shorter than 1 s
+     * @throws IllegalStateException if the URL is not a PostgreSQL one
+     */
+    public Builder socketTimeout(Duration timeout) {
+      Duration checked = atLeast(timeout, Duration.ofSeconds(1), "socketTimeout");
+      if (!postgresql()) {
+        throw new IllegalStateException(
+            "socketTimeout applies to PostgreSQL URLs (jdbc:postgresql:) only, but the URL is '"
+                + jdbcUrl
+                + "'");
+      }
+      this.socketTimeout = checked;
+      return this;
+    }
+
+    private boolean postgresql() {
+      return jdbcUrl.startsWith("jdbc:postgresql:");
+    }
+
+    /**
      * Creates and starts the pool.
      *
      * @return the pool; close it when the application stops
@@ -170,6 +201,10 @@ public final class ConnectionPool {
       config.setMaxLifetime(maxLifetime.toMillis());
       config.setLeakDetectionThreshold(leakDetectionThreshold.toMillis());
       config.setAutoCommit(false);
+      if (postgresql()) {
+        config.addDataSourceProperty("socketTimeout", Long.toString(socketTimeout.toSeconds()));
+        config.addDataSourceProperty("tcpKeepAlive", "true");
+      }
       return new HikariDataSource(config);
     }
 

@@ -17,8 +17,9 @@ import java.util.TreeMap;
 /**
  * A check that {@link Migrations} runs after each migration, inside its transaction: every table
  * the migration created must have a primary key, and every new table declared tenant-scoped must
- * have a NOT NULL tenant column and, on PostgreSQL, forced row-level security. A failing check
- * fails the migration, which is rolled back where the engine's DDL is transactional (PostgreSQL).
+ * have a NOT NULL tenant column and, on PostgreSQL, forced row-level security; a migration must not
+ * take either away from a tenant-scoped table that already had it. A failing check fails the
+ * migration, which is rolled back where the engine's DDL is transactional (PostgreSQL).
  *
  * <p>Immutable and thread-safe.
  */
@@ -58,7 +59,8 @@ public final class MigrationLint {
   }
 
   /**
-   * Checks tables on a connection.
+   * Checks tables on a connection: every new table for a primary key, and every tenant-scoped one
+   * among them for its tenant column and forced row-level security.
    *
    * @param connection the connection, in the migration's transaction
    * @param newTables the tables to check, lower-cased name to name as stored
@@ -67,16 +69,35 @@ public final class MigrationLint {
   List<String> check(Connection connection, Map<String, String> newTables) throws SQLException {
     List<String> problems = new ArrayList<>();
     DatabaseMetaData meta = connection.getMetaData();
-    boolean postgres = Dialect.detect(connection).supportsRowLevelSecurity();
     for (var entry : newTables.entrySet()) {
-      String lower = entry.getKey();
-      String stored = entry.getValue();
       try (ResultSet rs =
-          meta.getPrimaryKeys(connection.getCatalog(), connection.getSchema(), stored)) {
+          meta.getPrimaryKeys(connection.getCatalog(), connection.getSchema(), entry.getValue())) {
         if (!rs.next()) {
-          problems.add("table " + lower + " has no primary key");
+          problems.add("table " + entry.getKey() + " has no primary key");
         }
       }
+    }
+    problems.addAll(checkTenantScoped(connection, newTables));
+    return problems;
+  }
+
+  /**
+   * Checks the tenant-scoped tables among the given ones: a NOT NULL tenant column and, on
+   * PostgreSQL, forced row-level security. Run on the tables that existed before a migration, it
+   * catches a migration that makes one less safe (e.g. {@code NO FORCE ROW LEVEL SECURITY}).
+   *
+   * @param connection the connection, in the migration's transaction
+   * @param tables the tables, lower-cased name to name as stored
+   * @return the problems, one line each
+   */
+  List<String> checkTenantScoped(Connection connection, Map<String, String> tables)
+      throws SQLException {
+    List<String> problems = new ArrayList<>();
+    DatabaseMetaData meta = connection.getMetaData();
+    boolean postgres = Dialect.detect(connection).supportsRowLevelSecurity();
+    for (var entry : tables.entrySet()) {
+      String lower = entry.getKey();
+      String stored = entry.getValue();
       if (!tenantScoped.contains(lower)) {
         continue;
       }

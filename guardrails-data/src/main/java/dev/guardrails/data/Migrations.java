@@ -26,7 +26,8 @@ import org.jspecify.annotations.Nullable;
  * <p>On PostgreSQL, naming the application role grants it INSERT and SELECT only on the audit
  * tables (which also refuse UPDATE, DELETE and TRUNCATE through triggers, even to their owner) and
  * the reads and writes it needs on the idempotency table. An optional {@link MigrationLint} fails a
- * migration whose new tables lack a primary key, a tenant column or forced row-level security.
+ * migration whose new tables lack a primary key, a tenant column or forced row-level security, or
+ * that takes the tenant column's NOT NULL or forced row-level security from a tenant-scoped table.
  *
  * <p>Immutable and thread-safe; run {@link #migrate()} from one process at a time (Flyway locks).
  */
@@ -182,6 +183,7 @@ public final class Migrations {
   private static final class LintCallback implements Callback {
     private final MigrationLint lint;
     private Map<String, String> before = Map.of();
+    private List<String> tenantProblemsBefore = List.of();
 
     LintCallback(MigrationLint lint) {
       this.lint = lint;
@@ -203,10 +205,18 @@ public final class Migrations {
         Map<String, String> tables = new TreeMap<>(MigrationLint.tables(context.getConnection()));
         if (event == Event.BEFORE_EACH_MIGRATE) {
           before = tables;
+          tenantProblemsBefore = lint.checkTenantScoped(context.getConnection(), tables);
           return;
         }
+        Map<String, String> existing = new TreeMap<>(tables);
+        existing.keySet().retainAll(before.keySet());
         tables.keySet().removeAll(before.keySet());
         List<String> problems = new ArrayList<>(lint.check(context.getConnection(), tables));
+        // what the migration took away from tenant-scoped tables it did not create
+        List<String> weakened =
+            new ArrayList<>(lint.checkTenantScoped(context.getConnection(), existing));
+        weakened.removeAll(tenantProblemsBefore);
+        problems.addAll(weakened);
         if (!problems.isEmpty()) {
           String migration =
               context.getMigrationInfo() == null

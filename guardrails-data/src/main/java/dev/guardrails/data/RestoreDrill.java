@@ -39,12 +39,17 @@ import org.jspecify.annotations.Nullable;
  * #checkFreshness(Duration)} can raise an alert when the last good drill is too old. A backup never
  * restored is not a backup.
  *
- * <p>The export streams each table in primary-key order from the source into the scratch database
- * in one scratch transaction, parents before children (by foreign keys); identity columns keep
- * their values. The scratch database must already have the schema ({@link Builder#prepareScratch},
- * e.g. by running the same {@link Migrations}) and every copied table must be empty there: a drill
- * never writes into a table that holds data. Checksums are SHA-256 over each row's values in key
- * order, read back from both sides.
+ * <p>The export streams each table in primary-key order from the source, all of them read in one
+ * repeatable-read snapshot (one point in time, even while the source takes writes), into the
+ * scratch database in one scratch transaction, parents before children (by foreign keys); identity
+ * columns keep their values. The scratch database must already have the schema ({@link
+ * Builder#prepareScratch}, e.g. by running the same {@link Migrations}) and every copied table must
+ * be empty there: a drill never writes into a table that holds data. Checksums are SHA-256 over
+ * each row's values in key order, read back from both sides.
+ *
+ * <p>On PostgreSQL the source's role must see every row: a table that row-level security filters
+ * for it fails the drill (run it as a role with BYPASSRLS, as pg_dump needs), and both sides are
+ * read with {@code row_security} off, so a policy never silently shortens the copy.
  *
  * <p>Immutable and thread-safe; run one drill at a time per scratch database.
  */
@@ -168,13 +173,22 @@ public final class RestoreDrill {
         Connection to = scratch.getConnection()) {
       boolean fromAutoCommit = from.getAutoCommit();
       boolean toAutoCommit = to.getAutoCommit();
+      int fromIsolation = from.getTransactionIsolation();
       from.setAutoCommit(false);
+      // one snapshot for every table, so the backup is of one point in time
+      from.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
       from.setReadOnly(true);
       to.setAutoCommit(false);
       try {
         Map<String, String> sourceTables = MigrationLint.tables(from);
         Map<String, String> scratchTables = MigrationLint.tables(to);
         List<String> order = order(from, sourceTables);
+        if (Dialect.detect(from).supportsRowLevelSecurity()) {
+          refuseRowLevelSecurity(from, order, sourceTables);
+          // like pg_dump: a query that row-level security would filter fails instead
+          disableRowSecurity(from);
+          disableRowSecurity(to);
+        }
         for (String table : order) {
           String stored = scratchTables.get(table);
           if (stored == null) {
@@ -214,9 +228,40 @@ public final class RestoreDrill {
         throw e;
       } finally {
         from.setReadOnly(false);
+        from.setTransactionIsolation(fromIsolation);
         from.setAutoCommit(fromAutoCommit);
         to.setAutoCommit(toAutoCommit);
       }
+    }
+  }
+
+  /**
+   * Fails when row-level security filters a table for the source's role: the copy would hold only
+   * the rows of no tenant (or of one) and still compare equal with its restore.
+   */
+  private static void refuseRowLevelSecurity(
+      Connection from, List<String> order, Map<String, String> sourceTables) throws SQLException {
+    try (PreparedStatement ps =
+        from.prepareStatement("SELECT row_security_active(quote_ident(?)::regclass)")) {
+      for (String table : order) {
+        ps.setString(1, sourceTables.get(table));
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next() && rs.getBoolean(1)) {
+            throw new IllegalStateException(
+                "row-level security filters table "
+                    + table
+                    + " for the drill's role, so the backup would miss rows; run the drill as a"
+                    + " role with BYPASSRLS (and SELECT on every table), as pg_dump needs");
+          }
+        }
+      }
+    }
+  }
+
+  private static void disableRowSecurity(Connection connection) throws SQLException {
+    try (PreparedStatement ps =
+        connection.prepareStatement("SELECT set_config('row_security', 'off', true)")) {
+      ps.execute();
     }
   }
 

@@ -18,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -139,6 +140,46 @@ final class ConformanceCheckPostgresTest {
       assertThat(
               ConformanceCheck.builder("nobody_here").build().run(c).kinds(ConformanceProblem.ROLE))
           .containsExactly(ROLE_MISSING);
+    }
+  }
+
+  @Test
+  void roleThatCanSetRoleToASuperuserBypassRlsRoleOrTheOwner_isReported() throws SQLException {
+    // regression: only the role's own attributes and inherited ownership were checked, but a role
+    // that is a member of a superuser, a BYPASSRLS role or (without INHERIT) the tables' owner
+    // can SET ROLE to it and read every tenant's rows or turn row-level security off
+    PGSimpleDataSource member = TestDatabases.newRole(owner, "confmember");
+    String suffix = Long.toString(System.nanoTime());
+    String tablesOwner = "conf_owner_" + suffix;
+    TestDatabases.execute(
+        owner,
+        "CREATE ROLE conf_admin_" + suffix + " NOLOGIN SUPERUSER",
+        "CREATE ROLE conf_reader_" + suffix + " NOLOGIN BYPASSRLS",
+        "CREATE ROLE " + tablesOwner + " NOLOGIN",
+        "CREATE TABLE member_notes (id bigint PRIMARY KEY, tenant_id text NOT NULL)",
+        "CREATE INDEX member_notes_tenant ON member_notes (tenant_id)",
+        "ALTER TABLE member_notes OWNER TO " + tablesOwner,
+        "GRANT conf_admin_" + suffix + " TO " + member.getUser(),
+        "GRANT conf_reader_" + suffix + " TO " + member.getUser(),
+        "GRANT " + tablesOwner + " TO " + member.getUser() + " WITH INHERIT FALSE");
+    try (Connection c = owner.getConnection()) {
+      RowLevelSecurity.enable(c, "member_notes", "tenant_id");
+      ConformanceReport memberReport =
+          ConformanceCheck.builder(member.getUser()).tenantTables("member_notes").build().run(c);
+
+      assertThat(memberReport.kinds(ConformanceProblem.ROLE))
+          .containsExactlyInAnyOrder(ROLE_SUPERUSER, ROLE_BYPASSES_RLS);
+      assertThat(memberReport.byTable().get(ConformanceProblem.ROLE))
+          .extracting(ConformanceProblem::detail)
+          .anySatisfy(d -> assertThat(d).contains("SET ROLE conf_admin_" + suffix))
+          .anySatisfy(d -> assertThat(d).contains("SET ROLE conf_reader_" + suffix));
+      assertThat(memberReport.kinds("member_notes")).containsExactly(ROLE_OWNS_TABLE);
+    }
+    // the member really can: the check reports what an attacker with the role could do
+    try (Connection c = member.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("SET ROLE " + tablesOwner);
+      s.execute("ALTER TABLE member_notes NO FORCE ROW LEVEL SECURITY");
     }
   }
 

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
@@ -101,6 +103,32 @@ final class MigrationsTest {
             .build();
 
     assertThat(migrations.migrate()).isEqualTo(new Migrations.Result(1, 1));
+  }
+
+  @Test
+  void lint_postgres_laterMigrationUnforcingATenantTable_failsAndIsRolledBack()
+      throws SQLException {
+    // regression: only tables a migration created were linted, so a later ALTER TABLE ... NO
+    // FORCE (or DISABLE) ROW LEVEL SECURITY on a tenant-scoped table passed the lint
+    DataSource pg = TestDatabases.newPostgres("lint4");
+    Migrations migrations =
+        Migrations.builder(pg, Dialect.postgresql())
+            .userLocations("classpath:db/lintbad_unforce")
+            .lint(MigrationLint.builder().tenantScoped("orders").build())
+            .build();
+
+    assertThatThrownBy(migrations::migrate)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(
+            "V2__orders_unforced.sql fails the lint: tenant-scoped table orders does not have"
+                + " forced row-level security");
+    try (Connection c = pg.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery("SELECT relforcerowsecurity FROM pg_class WHERE relname = 'orders'")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getBoolean(1)).as("V2 rolled back").isTrue();
+    }
   }
 
   @Test
