@@ -241,6 +241,8 @@ public final class GuardedCall<Q, R> {
    * @throws UpstreamUnavailable if the breaker is open, the call timed out, or it failed with an
    *     upstream failure after the retries allowed
    * @throws PaidCallException if the call threw a checked exception that is not an upstream failure
+   * @throws IllegalArgumentException if the cost model's estimate is negative or not in the
+   *     budgets' (or meter's) currency; nothing was reserved or called
    * @throws NullPointerException if the request is null
    */
   public R call(Q request) {
@@ -258,6 +260,8 @@ public final class GuardedCall<Q, R> {
    * @throws UpstreamUnavailable if the breaker is open, the call timed out, or it failed with an
    *     upstream failure after the retries allowed
    * @throws PaidCallException if the call threw a checked exception that is not an upstream failure
+   * @throws IllegalArgumentException if the cost model's estimate is negative or not in the
+   *     budgets' (or meter's) currency; nothing was reserved or called
    * @throws NullPointerException if an argument is null
    */
   public R call(Actor actor, Q request) {
@@ -460,7 +464,7 @@ public final class GuardedCall<Q, R> {
   private R guarded(Actor actor, Q request, long now) {
     BudgetGuard b = budgets;
     CostModel<Q, R> model = costModel;
-    Money estimate = model == null ? zero : model.estimate(request);
+    Money estimate = model == null ? zero : checkedEstimate(model, request);
     // one clock read per call: the budgets' period and the meter's day are those of the start
     long startMillis = NO_TIME;
     Object reservation = null;
@@ -559,6 +563,26 @@ public final class GuardedCall<Q, R> {
     }
     settleAndMeter(actor, request, response, estimate, reservation, startMillis);
     return response;
+  }
+
+  /**
+   * The cost model's estimate, refused before anything is reserved or called unless it is a
+   * non-negative amount in the budgets' (or meter's) currency: reserving the micro-units of another
+   * currency would spend, say, euros from a dollar budget.
+   */
+  private Money checkedEstimate(CostModel<Q, R> model, Q request) {
+    Money estimate = model.estimate(request);
+    Money z = Objects.requireNonNull(zero);
+    if (estimate == null || estimate.micros() < 0 || !estimate.currency().equals(z.currency())) {
+      throw new IllegalArgumentException(
+          "estimate of "
+              + operation
+              + " must be a non-negative amount in "
+              + z.currency()
+              + ", but was "
+              + estimate);
+    }
+    return estimate;
   }
 
   /** Settles and meters a call that succeeded; never throws for a faulty cost model. */

@@ -314,6 +314,38 @@ final class GuardedCallTest {
   }
 
   @Test
+  void estimate_inAnotherCurrency_isRefusedBeforeReservingOrCalling() {
+    BudgetGuard budgets = budgets("1.00");
+    GuardedCall<Prompt, Answer> chat =
+        builder(this::answer)
+            .budgets(budgets, CostModel.flat(Money.of("0.10", Currency.getInstance("EUR"))))
+            .build();
+
+    assertThatThrownBy(() -> chat.call(ALICE, new Prompt("x", 5)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("estimate of chat must be a non-negative amount in USD, but was 0.10 EUR");
+    assertThat(upstreamCalls).hasValue(0);
+    BudgetStatus status = budgets.status(ALICE, "chat").get(0);
+    assertThat(status.spent().micros()).isZero();
+    assertThat(status.reserved().micros()).isZero();
+  }
+
+  @Test
+  void estimate_negative_isRefusedBeforeCalling() {
+    CostMeter meter = CostMeter.create(USD, clock, ZoneOffset.UTC);
+    GuardedCall<Prompt, Answer> chat =
+        builder(this::answer)
+            .meter(meter)
+            .costModel(CostModel.of(p -> Money.ofMicros(-1, USD), (p, a) -> PRICE))
+            .build();
+
+    assertThatThrownBy(() -> chat.call(ALICE, new Prompt("x", 5)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("estimate of chat must be a non-negative amount in USD, but was -0.000001 USD");
+    assertThat(upstreamCalls).hasValue(0);
+  }
+
+  @Test
   void actualAboveEstimate_isRecordedAndReported() {
     BudgetGuard budgets = budgets("1.00");
     GuardedCall<Prompt, Answer> chat =
