@@ -27,7 +27,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -238,8 +237,9 @@ public final class GuardedCall<Q, R> {
    * @throws IllegalStateException if no context is bound
    * @throws BudgetExceeded if a budget would be exceeded; the call did not happen
    * @throws RateLimited if a rate limit refused the call
-   * @throws UpstreamUnavailable if the breaker is open, the call timed out, or it failed with an
-   *     upstream failure after the retries allowed
+   * @throws UpstreamUnavailable if the breaker is open, the call timed out, it failed with an
+   *     upstream failure after the retries allowed, or the thread was interrupted while waiting for
+   *     a retry or an identical call (its interrupt status is kept)
    * @throws PaidCallException if the call threw a checked exception that is not an upstream failure
    * @throws IllegalArgumentException if the cost model's estimate is negative or not in the
    *     budgets' (or meter's) currency; nothing was reserved or called
@@ -257,8 +257,9 @@ public final class GuardedCall<Q, R> {
    * @return the response
    * @throws BudgetExceeded if a budget would be exceeded; the call did not happen
    * @throws RateLimited if a rate limit refused the call
-   * @throws UpstreamUnavailable if the breaker is open, the call timed out, or it failed with an
-   *     upstream failure after the retries allowed
+   * @throws UpstreamUnavailable if the breaker is open, the call timed out, it failed with an
+   *     upstream failure after the retries allowed, or the thread was interrupted while waiting for
+   *     a retry or an identical call (its interrupt status is kept)
    * @throws PaidCallException if the call threw a checked exception that is not an upstream failure
    * @throws IllegalArgumentException if the cost model's estimate is negative or not in the
    *     budgets' (or meter's) currency; nothing was reserved or called
@@ -418,10 +419,15 @@ public final class GuardedCall<Q, R> {
 
   private R awaitCoalesced(Actor actor, Q request, CompletableFuture<R> leader, long now) {
     try {
-      R response = leader.join();
+      // get(), not join(): an interrupted waiter stops waiting instead of ignoring the interrupt
+      R response = leader.get();
       countHit(now);
       return response;
-    } catch (CompletionException e) {
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UpstreamUnavailable(
+          operation, "interrupted while waiting for an identical call of " + operation, e);
+    } catch (ExecutionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       if (cause instanceof BudgetExceeded || cause instanceof RateLimited) {
         // the leader's own budget or limit refused it; this caller has its own

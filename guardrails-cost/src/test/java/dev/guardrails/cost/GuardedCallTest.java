@@ -246,6 +246,54 @@ final class GuardedCallTest {
   }
 
   @Test
+  void coalescedWaiter_interrupted_stopsWaitingAndKeepsItsInterrupt() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    GuardedCall<Prompt, Answer> chat =
+        builder(
+                p -> {
+                  entered.countDown();
+                  release.await();
+                  return answer(p);
+                })
+            .cache(Prompt::text, 100, Duration.ofMinutes(5))
+            .build();
+    Thread leader = new Thread(() -> chat.call(ALICE, new Prompt("hi", 5)));
+    leader.start();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    AtomicReference<Boolean> interrupted = new AtomicReference<>();
+    Thread waiter =
+        new Thread(
+            () -> {
+              try {
+                chat.call(BOB, new Prompt("hi", 5));
+              } catch (RuntimeException e) {
+                failure.set(e);
+              }
+              interrupted.set(Thread.currentThread().isInterrupted());
+            });
+    try {
+      assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+      waiter.start();
+      awaitWaiting(waiter);
+
+      waiter.interrupt();
+      waiter.join(10_000);
+
+      assertThat(waiter.isAlive()).as("the waiter still waits for the leader").isFalse();
+    } finally {
+      release.countDown();
+      leader.join(10_000);
+      waiter.join(10_000);
+    }
+    assertThat(failure.get())
+        .isInstanceOf(UpstreamUnavailable.class)
+        .hasCauseInstanceOf(InterruptedException.class);
+    assertThat(interrupted.get()).isTrue();
+    assertThat(upstreamCalls).hasValue(1);
+  }
+
+  @Test
   void cache_reentrantCallWithTheSameKey_doesNotDeadlock() {
     AtomicReference<GuardedCall<Prompt, Answer>> self = new AtomicReference<>();
     GuardedCall<Prompt, Answer> chat =
