@@ -324,6 +324,7 @@ public final class GuardedCall<Q, R> {
       return response;
     } catch (RuntimeException | Error e) {
       inflight.remove(key, mine);
+      mine.ownerInterrupted = Thread.currentThread().isInterrupted() || interruption(e);
       mine.completeExceptionally(e);
       throw e;
     }
@@ -417,7 +418,7 @@ public final class GuardedCall<Q, R> {
         + "}";
   }
 
-  private R awaitCoalesced(Actor actor, Q request, CompletableFuture<R> leader, long now) {
+  private R awaitCoalesced(Actor actor, Q request, Flight<R> leader, long now) {
     try {
       // get(), not join(): an interrupted waiter stops waiting instead of ignoring the interrupt
       R response = leader.get();
@@ -429,8 +430,10 @@ public final class GuardedCall<Q, R> {
           operation, "interrupted while waiting for an identical call of " + operation, e);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
-      if (cause instanceof BudgetExceeded || cause instanceof RateLimited) {
-        // the leader's own budget or limit refused it; this caller has its own
+      if (cause instanceof BudgetExceeded
+          || cause instanceof RateLimited
+          || leader.ownerInterrupted) {
+        // the leader's own budget, limit or cancellation stopped it; this caller has its own
         return guarded(actor, request, now);
       }
       throw rethrow(cause);
@@ -459,9 +462,23 @@ public final class GuardedCall<Q, R> {
 
   private record ActorKey(String tenantId, String actorId) {}
 
+  /** Whether a failure comes from an interrupt of the failing thread (its cause chain). */
+  private static boolean interruption(Throwable failure) {
+    Throwable t = failure;
+    for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {
+      if (t instanceof InterruptedException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The upstream call of a cache miss that identical concurrent misses wait for. */
   private static final class Flight<R> extends CompletableFuture<R> {
     final Thread owner = Thread.currentThread();
+
+    /** Whether the owner failed because it was interrupted; written before completion. */
+    boolean ownerInterrupted;
   }
 
   /**

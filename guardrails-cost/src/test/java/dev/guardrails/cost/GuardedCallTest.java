@@ -294,6 +294,60 @@ final class GuardedCallTest {
   }
 
   @Test
+  void coalescingLeader_interrupted_waitersMakeTheirOwnCall() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger calls = new AtomicInteger();
+    GuardedCall<Prompt, Answer> chat =
+        builder(
+                p -> {
+                  if (calls.incrementAndGet() == 1) {
+                    entered.countDown();
+                    release.await(); // the leader's request is cancelled here
+                  }
+                  return answer(p);
+                })
+            .cache(Prompt::text, 100, Duration.ofMinutes(5))
+            .build();
+    AtomicReference<Throwable> leaderFailure = new AtomicReference<>();
+    Thread leader =
+        new Thread(
+            () -> {
+              try {
+                chat.call(ALICE, new Prompt("hi", 5));
+              } catch (RuntimeException e) {
+                leaderFailure.set(e);
+              }
+            });
+    AtomicReference<Object> waiterResult = new AtomicReference<>();
+    Thread waiter =
+        new Thread(
+            () -> {
+              try {
+                waiterResult.set(chat.call(BOB, new Prompt("hi", 5)));
+              } catch (RuntimeException e) {
+                waiterResult.set(e);
+              }
+            });
+    try {
+      leader.start();
+      assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+      waiter.start();
+      awaitWaiting(waiter);
+
+      leader.interrupt();
+      leader.join(10_000);
+      waiter.join(10_000);
+    } finally {
+      release.countDown();
+    }
+
+    assertThat(leaderFailure.get()).isInstanceOf(PaidCallException.class);
+    assertThat(waiterResult.get()).isInstanceOf(Answer.class);
+    assertThat(calls).hasValue(2);
+  }
+
+  @Test
   void cache_reentrantCallWithTheSameKey_doesNotDeadlock() {
     AtomicReference<GuardedCall<Prompt, Answer>> self = new AtomicReference<>();
     GuardedCall<Prompt, Answer> chat =
