@@ -2,9 +2,8 @@ package dev.guardrails.cost;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
-import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -142,12 +141,9 @@ public final class BudgetPeriod {
 
   private Instant computeStart(Instant now) {
     return switch (kind) {
-      case DAY -> ZonedDateTime.ofInstant(now, zone()).truncatedTo(ChronoUnit.DAYS).toInstant();
+      case DAY -> LocalDate.ofInstant(now, zone()).atStartOfDay(zone()).toInstant();
       case MONTH ->
-          ZonedDateTime.ofInstant(now, zone())
-              .withDayOfMonth(1)
-              .truncatedTo(ChronoUnit.DAYS)
-              .toInstant();
+          LocalDate.ofInstant(now, zone()).withDayOfMonth(1).atStartOfDay(zone()).toInstant();
       case ROLLING -> now.minus(window());
     };
   }
@@ -175,13 +171,14 @@ public final class BudgetPeriod {
 
   private Instant computeEnd(Instant now) {
     return switch (kind) {
-      case DAY ->
-          ZonedDateTime.ofInstant(now, zone()).truncatedTo(ChronoUnit.DAYS).plusDays(1).toInstant();
+      // the next day's (month's) own start: where a midnight is skipped, the day starting late
+      // still ends at the next midnight (not 24 hours of local time later)
+      case DAY -> LocalDate.ofInstant(now, zone()).plusDays(1).atStartOfDay(zone()).toInstant();
       case MONTH ->
-          ZonedDateTime.ofInstant(now, zone())
+          LocalDate.ofInstant(now, zone())
               .withDayOfMonth(1)
-              .truncatedTo(ChronoUnit.DAYS)
               .plusMonths(1)
+              .atStartOfDay(zone())
               .toInstant();
       case ROLLING -> now;
     };

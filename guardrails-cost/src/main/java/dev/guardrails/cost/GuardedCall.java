@@ -27,7 +27,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -238,9 +237,12 @@ public final class GuardedCall<Q, R> {
    * @throws IllegalStateException if no context is bound
    * @throws BudgetExceeded if a budget would be exceeded; the call did not happen
    * @throws RateLimited if a rate limit refused the call
-   * @throws UpstreamUnavailable if the breaker is open, the call timed out, or it failed with an
-   *     upstream failure after the retries allowed
+   * @throws UpstreamUnavailable if the breaker is open, the call timed out, it failed with an
+   *     upstream failure after the retries allowed, or the thread was interrupted while waiting for
+   *     a retry or an identical call (its interrupt status is kept)
    * @throws PaidCallException if the call threw a checked exception that is not an upstream failure
+   * @throws IllegalArgumentException if the cost model's estimate is negative or not in the
+   *     budgets' (or meter's) currency; nothing was reserved or called
    * @throws NullPointerException if the request is null
    */
   public R call(Q request) {
@@ -255,9 +257,12 @@ public final class GuardedCall<Q, R> {
    * @return the response
    * @throws BudgetExceeded if a budget would be exceeded; the call did not happen
    * @throws RateLimited if a rate limit refused the call
-   * @throws UpstreamUnavailable if the breaker is open, the call timed out, or it failed with an
-   *     upstream failure after the retries allowed
+   * @throws UpstreamUnavailable if the breaker is open, the call timed out, it failed with an
+   *     upstream failure after the retries allowed, or the thread was interrupted while waiting for
+   *     a retry or an identical call (its interrupt status is kept)
    * @throws PaidCallException if the call threw a checked exception that is not an upstream failure
+   * @throws IllegalArgumentException if the cost model's estimate is negative or not in the
+   *     budgets' (or meter's) currency; nothing was reserved or called
    * @throws NullPointerException if an argument is null
    */
   public R call(Actor actor, Q request) {
@@ -319,6 +324,7 @@ public final class GuardedCall<Q, R> {
       return response;
     } catch (RuntimeException | Error e) {
       inflight.remove(key, mine);
+      mine.ownerInterrupted = Thread.currentThread().isInterrupted() || interruption(e);
       mine.completeExceptionally(e);
       throw e;
     }
@@ -412,15 +418,22 @@ public final class GuardedCall<Q, R> {
         + "}";
   }
 
-  private R awaitCoalesced(Actor actor, Q request, CompletableFuture<R> leader, long now) {
+  private R awaitCoalesced(Actor actor, Q request, Flight<R> leader, long now) {
     try {
-      R response = leader.join();
+      // get(), not join(): an interrupted waiter stops waiting instead of ignoring the interrupt
+      R response = leader.get();
       countHit(now);
       return response;
-    } catch (CompletionException e) {
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UpstreamUnavailable(
+          operation, "interrupted while waiting for an identical call of " + operation, e);
+    } catch (ExecutionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
-      if (cause instanceof BudgetExceeded || cause instanceof RateLimited) {
-        // the leader's own budget or limit refused it; this caller has its own
+      if (cause instanceof BudgetExceeded
+          || cause instanceof RateLimited
+          || leader.ownerInterrupted) {
+        // the leader's own budget, limit or cancellation stopped it; this caller has its own
         return guarded(actor, request, now);
       }
       throw rethrow(cause);
@@ -449,9 +462,23 @@ public final class GuardedCall<Q, R> {
 
   private record ActorKey(String tenantId, String actorId) {}
 
+  /** Whether a failure comes from an interrupt of the failing thread (its cause chain). */
+  private static boolean interruption(Throwable failure) {
+    Throwable t = failure;
+    for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {
+      if (t instanceof InterruptedException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The upstream call of a cache miss that identical concurrent misses wait for. */
   private static final class Flight<R> extends CompletableFuture<R> {
     final Thread owner = Thread.currentThread();
+
+    /** Whether the owner failed because it was interrupted; written before completion. */
+    boolean ownerInterrupted;
   }
 
   /**
@@ -460,7 +487,7 @@ public final class GuardedCall<Q, R> {
   private R guarded(Actor actor, Q request, long now) {
     BudgetGuard b = budgets;
     CostModel<Q, R> model = costModel;
-    Money estimate = model == null ? zero : model.estimate(request);
+    Money estimate = model == null ? zero : checkedEstimate(model, request);
     // one clock read per call: the budgets' period and the meter's day are those of the start
     long startMillis = NO_TIME;
     Object reservation = null;
@@ -559,6 +586,26 @@ public final class GuardedCall<Q, R> {
     }
     settleAndMeter(actor, request, response, estimate, reservation, startMillis);
     return response;
+  }
+
+  /**
+   * The cost model's estimate, refused before anything is reserved or called unless it is a
+   * non-negative amount in the budgets' (or meter's) currency: reserving the micro-units of another
+   * currency would spend, say, euros from a dollar budget.
+   */
+  private Money checkedEstimate(CostModel<Q, R> model, Q request) {
+    Money estimate = model.estimate(request);
+    Money z = Objects.requireNonNull(zero);
+    if (estimate == null || estimate.micros() < 0 || !estimate.currency().equals(z.currency())) {
+      throw new IllegalArgumentException(
+          "estimate of "
+              + operation
+              + " must be a non-negative amount in "
+              + z.currency()
+              + ", but was "
+              + estimate);
+    }
+    return estimate;
   }
 
   /** Settles and meters a call that succeeded; never throws for a faulty cost model. */

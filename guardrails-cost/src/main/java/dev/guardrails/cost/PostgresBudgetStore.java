@@ -41,9 +41,10 @@ import org.jspecify.annotations.Nullable;
  * Reservations that expire are marked released and kept for a day, so a late settle still records
  * its cost once.
  *
- * <p>Rolling windows are kept as a ring of 61 buckets of a sixtieth of the window each, in one row
- * per running total: spend leaves the window between one window and one window plus a bucket after
- * it was settled (never earlier, so the limit holds for every exact window too).
+ * <p>Rolling windows are kept as a ring of 61 buckets of a sixtieth of the window each (rounded up
+ * to whole milliseconds, so 60 buckets are never shorter than the window), in one row per running
+ * total: spend leaves the window between one window and one window plus a bucket after it was
+ * settled (never earlier, so the limit holds for every exact window too).
  *
  * <p>Tables: {@code gr_budget_usage}, {@code gr_budget_rolling} and {@code gr_budget_reservation},
  * and the function {@code gr_budget_refuse()}, created by {@link #createSchema()}. A database
@@ -783,7 +784,7 @@ public final class PostgresBudgetStore implements BudgetStore {
             enforced, window_millis, bucket_millis, slots, slot_bucket, slot_micros,
             reserved_micros, last_millis)
           SELECT budget_name, scope_key, currency, limit_micros, enforced, window_millis,
-            greatest(window_millis / 60, 1), 61, array_fill(-1::bigint, ARRAY[61]),
+            (window_millis + 59) / 60, 61, array_fill(-1::bigint, ARRAY[61]),
             array_fill(0::bigint, ARRAY[61]), amount, now_millis
           FROM req
           WHERE kind = 'W' AND (amount <= limit_micros OR NOT enforced)

@@ -269,6 +269,27 @@ final class BudgetGuardTest {
   }
 
   @Test
+  void dayWhoseMidnightIsSkipped_resetsAtTheNextLocalMidnight() {
+    // Chile: on 2023-09-03 the clocks jump from 00:00 to 01:00 (the day starts at 01:00)
+    Budget santiago =
+        Budget.builder("santiago")
+            .limit(usd("1.00"))
+            .period(BudgetPeriod.day(ZoneId.of("America/Santiago")))
+            .build();
+    BudgetGuard guard = guard(InMemoryBudgetStore.create(), santiago);
+    clock.set(Instant.parse("2023-09-03T15:00:00Z"));
+    spend(guard, "c1", "1.00");
+    assertThatThrownBy(() -> guard.reserve("c2", ALICE, "chat", usd("0.01")))
+        .isInstanceOfSatisfying(
+            BudgetExceeded.class,
+            e -> assertThat(e.resetsAt()).isEqualTo(Instant.parse("2023-09-04T03:00:00Z")));
+
+    clock.set(Instant.parse("2023-09-04T03:30:00Z")); // 00:30 on the 4th: a new day
+
+    assertThat(guard.reserve("c3", ALICE, "chat", usd("1.00"))).isTrue();
+  }
+
+  @Test
   void thresholds_areRaisedOncePerCrossingPerPeriod() {
     BudgetGuard guard =
         guard(InMemoryBudgetStore.create(), daily("team", BudgetScope.TENANT, "10.00"));

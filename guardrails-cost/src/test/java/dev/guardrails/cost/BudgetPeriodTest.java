@@ -27,6 +27,36 @@ final class BudgetPeriodTest {
   }
 
   @Test
+  void day_whoseMidnightIsSkipped_endsAtTheNextMidnight() {
+    // Chile: on 2023-09-03 the clocks jump from 00:00 to 01:00, so that day starts at 01:00
+    BudgetPeriod day = BudgetPeriod.day(ZoneId.of("America/Santiago"));
+    Instant noon = Instant.parse("2023-09-03T15:00:00Z"); // 12:00 local (-03:00)
+    assertThat(day.start(noon)).isEqualTo(Instant.parse("2023-09-03T04:00:00Z")); // 01:00 local
+    assertThat(day.end(noon)).isEqualTo(Instant.parse("2023-09-04T03:00:00Z")); // 00:00 local
+    Instant nextDay = Instant.parse("2023-09-04T03:30:00Z"); // 00:30 local on the 4th
+    assertThat(day.start(nextDay)).isEqualTo(Instant.parse("2023-09-04T03:00:00Z"));
+    assertThat(Duration.between(day.start(noon), day.end(noon))).isEqualTo(Duration.ofHours(23));
+  }
+
+  @Test
+  void day_whoseMidnightIsSkipped_doesNotCountTheNextDaysFirstHour() {
+    BudgetPeriod day = BudgetPeriod.day(ZoneId.of("America/Santiago"));
+    BudgetPeriod.Range skipped = day.range(Instant.parse("2023-09-03T15:00:00Z").toEpochMilli());
+    long nextDay = Instant.parse("2023-09-04T03:30:00Z").toEpochMilli(); // 00:30 local on the 4th
+    assertThat(skipped.contains(nextDay)).isFalse();
+    assertThat(day.range(nextDay).start()).isEqualTo(Instant.parse("2023-09-04T03:00:00Z"));
+  }
+
+  @Test
+  void month_whoseFirstMidnightIsSkipped_endsAtTheNextFirstsMidnight() {
+    // Paraguay: on 2023-10-01 the clocks jump from 00:00 to 01:00
+    BudgetPeriod month = BudgetPeriod.month(ZoneId.of("America/Asuncion"));
+    Instant mid = Instant.parse("2023-10-15T15:00:00Z");
+    assertThat(month.start(mid)).isEqualTo(Instant.parse("2023-10-01T04:00:00Z")); // 01:00 local
+    assertThat(month.end(mid)).isEqualTo(Instant.parse("2023-11-01T03:00:00Z")); // 00:00 local
+  }
+
+  @Test
   void month_inUtc_runsFromFirstToFirst() {
     BudgetPeriod month = BudgetPeriod.month(ZoneOffset.UTC);
     Instant now = Instant.parse("2026-02-14T10:00:00Z");

@@ -246,6 +246,108 @@ final class GuardedCallTest {
   }
 
   @Test
+  void coalescedWaiter_interrupted_stopsWaitingAndKeepsItsInterrupt() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    GuardedCall<Prompt, Answer> chat =
+        builder(
+                p -> {
+                  entered.countDown();
+                  release.await();
+                  return answer(p);
+                })
+            .cache(Prompt::text, 100, Duration.ofMinutes(5))
+            .build();
+    Thread leader = new Thread(() -> chat.call(ALICE, new Prompt("hi", 5)));
+    leader.start();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    AtomicReference<Boolean> interrupted = new AtomicReference<>();
+    Thread waiter =
+        new Thread(
+            () -> {
+              try {
+                chat.call(BOB, new Prompt("hi", 5));
+              } catch (RuntimeException e) {
+                failure.set(e);
+              }
+              interrupted.set(Thread.currentThread().isInterrupted());
+            });
+    try {
+      assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+      waiter.start();
+      awaitWaiting(waiter);
+
+      waiter.interrupt();
+      waiter.join(10_000);
+
+      assertThat(waiter.isAlive()).as("the waiter still waits for the leader").isFalse();
+    } finally {
+      release.countDown();
+      leader.join(10_000);
+      waiter.join(10_000);
+    }
+    assertThat(failure.get())
+        .isInstanceOf(UpstreamUnavailable.class)
+        .hasCauseInstanceOf(InterruptedException.class);
+    assertThat(interrupted.get()).isTrue();
+    assertThat(upstreamCalls).hasValue(1);
+  }
+
+  @Test
+  void coalescingLeader_interrupted_waitersMakeTheirOwnCall() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger calls = new AtomicInteger();
+    GuardedCall<Prompt, Answer> chat =
+        builder(
+                p -> {
+                  if (calls.incrementAndGet() == 1) {
+                    entered.countDown();
+                    release.await(); // the leader's request is cancelled here
+                  }
+                  return answer(p);
+                })
+            .cache(Prompt::text, 100, Duration.ofMinutes(5))
+            .build();
+    AtomicReference<Throwable> leaderFailure = new AtomicReference<>();
+    Thread leader =
+        new Thread(
+            () -> {
+              try {
+                chat.call(ALICE, new Prompt("hi", 5));
+              } catch (RuntimeException e) {
+                leaderFailure.set(e);
+              }
+            });
+    AtomicReference<Object> waiterResult = new AtomicReference<>();
+    Thread waiter =
+        new Thread(
+            () -> {
+              try {
+                waiterResult.set(chat.call(BOB, new Prompt("hi", 5)));
+              } catch (RuntimeException e) {
+                waiterResult.set(e);
+              }
+            });
+    try {
+      leader.start();
+      assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+      waiter.start();
+      awaitWaiting(waiter);
+
+      leader.interrupt();
+      leader.join(10_000);
+      waiter.join(10_000);
+    } finally {
+      release.countDown();
+    }
+
+    assertThat(leaderFailure.get()).isInstanceOf(PaidCallException.class);
+    assertThat(waiterResult.get()).isInstanceOf(Answer.class);
+    assertThat(calls).hasValue(2);
+  }
+
+  @Test
   void cache_reentrantCallWithTheSameKey_doesNotDeadlock() {
     AtomicReference<GuardedCall<Prompt, Answer>> self = new AtomicReference<>();
     GuardedCall<Prompt, Answer> chat =
@@ -311,6 +413,38 @@ final class GuardedCallTest {
     assertThat(events.events(UpstreamEvent.class))
         .extracting(UpstreamEvent::kind)
         .containsExactly(UpstreamEvent.Kind.COST_MODEL_FAILED);
+  }
+
+  @Test
+  void estimate_inAnotherCurrency_isRefusedBeforeReservingOrCalling() {
+    BudgetGuard budgets = budgets("1.00");
+    GuardedCall<Prompt, Answer> chat =
+        builder(this::answer)
+            .budgets(budgets, CostModel.flat(Money.of("0.10", Currency.getInstance("EUR"))))
+            .build();
+
+    assertThatThrownBy(() -> chat.call(ALICE, new Prompt("x", 5)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("estimate of chat must be a non-negative amount in USD, but was 0.10 EUR");
+    assertThat(upstreamCalls).hasValue(0);
+    BudgetStatus status = budgets.status(ALICE, "chat").get(0);
+    assertThat(status.spent().micros()).isZero();
+    assertThat(status.reserved().micros()).isZero();
+  }
+
+  @Test
+  void estimate_negative_isRefusedBeforeCalling() {
+    CostMeter meter = CostMeter.create(USD, clock, ZoneOffset.UTC);
+    GuardedCall<Prompt, Answer> chat =
+        builder(this::answer)
+            .meter(meter)
+            .costModel(CostModel.of(p -> Money.ofMicros(-1, USD), (p, a) -> PRICE))
+            .build();
+
+    assertThatThrownBy(() -> chat.call(ALICE, new Prompt("x", 5)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("estimate of chat must be a non-negative amount in USD, but was -0.000001 USD");
+    assertThat(upstreamCalls).hasValue(0);
   }
 
   @Test

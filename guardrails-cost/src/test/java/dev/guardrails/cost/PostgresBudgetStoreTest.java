@@ -415,6 +415,32 @@ final class PostgresBudgetStoreTest {
   }
 
   @Test
+  void rollingWindow_notAMultipleOfSixtyMillis_keepsSpendForTheWholeWindow() {
+    // 10 s: a sixtieth is 166.67 ms; spend settled late in a bucket must not leave early
+    Budget tenSeconds =
+        Budget.builder("ten-seconds")
+            .scope(BudgetScope.ACTOR)
+            .limit(usd("1.00"))
+            .period(BudgetPeriod.rolling(Duration.ofSeconds(10)))
+            .alertAtPercent()
+            .build();
+    BudgetGuard guard = instance(pg.newInstance(1), clock, tenSeconds);
+    Instant base = clock.instant();
+    for (int offset = 0; offset < 200; offset++) {
+      Actor actor = Actor.person("u" + offset, "acme");
+      clock.set(base.plusMillis(offset));
+      guard.reserve("w" + offset, actor, "chat", usd("1.00"));
+      guard.settle("w" + offset, usd("1.00"));
+
+      clock.set(base.plusMillis(offset + 9_999)); // still inside the window of that spend
+      int settledAt = offset;
+      assertThatThrownBy(() -> guard.reserve("x" + settledAt, actor, "chat", usd("0.01")))
+          .as("spend settled at +%d ms, asked 9999 ms later", settledAt)
+          .isInstanceOf(BudgetExceeded.class);
+    }
+  }
+
+  @Test
   void rollingWindow_underConcurrency_neverOverspends() throws Exception {
     Budget hourly =
         Budget.builder("hourly")
