@@ -389,6 +389,104 @@ final class ErrorBoundaryTest {
   }
 
   @Test
+  void handle_mapperThrowsError_treatedAsBugInsteadOfEscaping() {
+    ProblemMappings mappings =
+        ProblemMappings.builder()
+            .map(
+                PaymentDeclined.class,
+                e -> {
+                  throw new AssertionError("mapper broke");
+                })
+            .map(
+                IllegalArgumentException.class,
+                e -> {
+                  throw new NoClassDefFoundError("com/acme/Missing");
+                })
+            .build();
+    ErrorBoundary withBrokenMappers = ErrorBoundary.builder().mappings(mappings).build();
+
+    assertThat(withBrokenMappers.handle(new PaymentDeclined("x")).problem().status())
+        .isEqualTo(500);
+    ProblemException thrown =
+        catchThrowableOfType(
+            ProblemException.class,
+            () ->
+                withBrokenMappers.run(
+                    () -> {
+                      throw new IllegalArgumentException("bad");
+                    }));
+    assertThat(thrown.failure().failureClass()).isEqualTo(FailureClass.BUG);
+    assertThat(thrown.problem().detail()).doesNotContain("Missing");
+  }
+
+  @Test
+  void call_exceptionThatThrowsWhileLogged_stillLoggedOnceAlertedAndAProblem() {
+    RuntimeException hostile =
+        new IllegalStateException() {
+          private static final long serialVersionUID = 1L;
+
+          @Override
+          public String getMessage() {
+            throw new UnsupportedOperationException("message unavailable");
+          }
+        };
+    try (LogCapture log = LogCapture.of(ErrorBoundary.class)) {
+      // AssertJ renders a caught throwable with its causes, which this one breaks
+      ProblemException thrown = null;
+      try {
+        boundary.run(
+            () -> {
+              throw hostile;
+            });
+      } catch (ProblemException e) {
+        thrown = e;
+      }
+
+      assertThat(thrown).as("a ProblemException was thrown").isNotNull();
+      assertThat(thrown.failure().cause() == hostile).as("the cause is the failure").isTrue();
+      assertThat(thrown.problem().status()).isEqualTo(500);
+      String incidentId = thrown.problem().incidentId();
+      assertThat(log.events())
+          .singleElement()
+          .satisfies(
+              ev -> {
+                assertThat(ev.getLevel()).isEqualTo(Level.ERROR);
+                assertThat(ev.getFormattedMessage()).contains(incidentId);
+              });
+    }
+    assertThat(alertSink.alerts()).hasSize(1);
+  }
+
+  @Test
+  void call_alertSinkThrowsError_callerStillGetsProblemAndOtherSinksTheAlert() {
+    InMemoryAlertSink after = AlertSinks.inMemory();
+    AlertPipeline brokenFirst =
+        AlertPipeline.builder()
+            .clock(clock)
+            .sink(
+                alert -> {
+                  throw new AssertionError("sink broke");
+                })
+            .sink(after)
+            .build();
+    ErrorBoundary withBrokenSink = ErrorBoundary.builder().clock(clock).alerts(brokenFirst).build();
+
+    ProblemException thrown =
+        catchThrowableOfType(
+            ProblemException.class,
+            () ->
+                withBrokenSink.run(
+                    () -> {
+                      throw new IllegalStateException("x");
+                    }));
+
+    assertThat(thrown.problem().status()).isEqualTo(500);
+    assertThat(thrown.failure().alerted()).isTrue();
+    assertThat(after.alerts()).hasSize(1);
+    assertThat(brokenFirst.stats().sinkFailures()).isEqualTo(1);
+  }
+
+  @Test
   void handle_bug_publishesFailureEventThatPipelineIgnores() {
     InMemoryEventSink events = new InMemoryEventSink();
     ErrorBoundary withEvents =

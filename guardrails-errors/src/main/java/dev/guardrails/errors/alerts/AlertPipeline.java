@@ -365,7 +365,7 @@ public final class AlertPipeline implements EventSink, AutoCloseable {
     for (AlertSink sink : sinks) {
       try {
         sink.send(alert);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | LinkageError | AssertionError e) {
         sinkFailures.incrementAndGet();
         LOG.warn(
             "alert sink '{}' failed to accept alert {} ({}); the other sinks still got it",
