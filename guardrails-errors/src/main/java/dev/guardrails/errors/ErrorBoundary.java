@@ -324,30 +324,52 @@ public final class ErrorBoundary {
     return fields;
   }
 
-  /** Turns {@code items[2].amount} into {@code #/items/2/amount} (RFC 6901 escaping). */
+  /**
+   * Turns {@code items[2].amount} into {@code #/items/2/amount} (RFC 6901 escaping); a quoted name
+   * such as {@code $['first name']}, as the strict reader writes a name that is not an identifier,
+   * is one segment.
+   */
   static String pointer(String path) {
     if (path.equals("$") || path.isEmpty()) {
       return "#";
     }
-    String p =
-        path.startsWith("$.") ? path.substring(2) : path.startsWith("$") ? path.substring(1) : path;
     StringBuilder out = new StringBuilder("#");
     StringBuilder segment = new StringBuilder();
-    for (int i = 0; i < p.length(); i++) {
-      char c = p.charAt(i);
-      if (c == '.' || c == '[' || c == ']') {
-        if (segment.length() > 0) {
-          appendSegment(out, segment);
+    int i = path.startsWith("$") ? 1 : 0;
+    while (i < path.length()) {
+      char c = path.charAt(i);
+      if (path.startsWith("['", i)) {
+        flush(out, segment);
+        int close = path.indexOf("']", i + 2);
+        int end = close < 0 ? path.length() : close;
+        for (int k = i + 2; k < end; k++) {
+          char q = path.charAt(k);
+          if (q == '\\' && k + 1 < end) {
+            q = path.charAt(++k);
+          }
+          segment.append(q);
         }
+        appendSegment(out, segment);
         segment.setLength(0);
+        i = close < 0 ? end : close + 2;
       } else {
-        segment.append(c);
+        if (c == '.' || c == '[' || c == ']') {
+          flush(out, segment);
+        } else {
+          segment.append(c);
+        }
+        i++;
       }
     }
+    flush(out, segment);
+    return out.toString();
+  }
+
+  private static void flush(StringBuilder out, StringBuilder segment) {
     if (segment.length() > 0) {
       appendSegment(out, segment);
+      segment.setLength(0);
     }
-    return out.toString();
   }
 
   private static void appendSegment(StringBuilder out, CharSequence segment) {

@@ -538,6 +538,39 @@ final class ErrorBoundaryTest {
     assertThat(ErrorBoundary.pointer("$[0].x")).isEqualTo("#/0/x");
   }
 
+  @Test
+  void pointer_quotedNamesOfTheStrictReader_areOneSegment() {
+    assertThat(ErrorBoundary.pointer("$['first name']")).isEqualTo("#/first%20name");
+    assertThat(ErrorBoundary.pointer("$['a.b'].c")).isEqualTo("#/a.b/c");
+    assertThat(ErrorBoundary.pointer("items[2]['unit price']")).isEqualTo("#/items/2/unit%20price");
+    assertThat(ErrorBoundary.pointer("$['x[0]'][1]")).isEqualTo("#/x[0]/1");
+    assertThat(ErrorBoundary.pointer("$['it\\'s']")).isEqualTo("#/it's");
+  }
+
+  record Address(String city) {}
+
+  record Customer(String name, Address address) {}
+
+  @Test
+  void handle_invalidInputFromTheStrictReader_pointersMatchTheFields() throws Exception {
+    InvalidInput invalid =
+        catchThrowableOfType(
+            InvalidInput.class,
+            () ->
+                dev.guardrails.errors.json.StrictJson.defaults()
+                    .read(
+                        "{\"name\":1,\"first name\":\"x\",\"address\":{\"city\":2,\"zip.code\":1}}",
+                        Customer.class));
+    JsonNode problem = JSON.readTree(boundary.handle(invalid).problem().toJsonBytes());
+    assertThat(problem.get("errors"))
+        .extracting(e -> e.get("field").asText() + " " + e.get("pointer").asText())
+        .containsExactlyInAnyOrder(
+            "name #/name",
+            "$['first name'] #/first%20name",
+            "address.city #/address/city",
+            "address['zip.code'] #/address/zip.code");
+  }
+
   static final class PaymentDeclined extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
