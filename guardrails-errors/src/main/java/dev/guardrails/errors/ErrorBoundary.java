@@ -131,7 +131,9 @@ public final class ErrorBoundary {
   /**
    * Handles a failure caught elsewhere (by a framework adapter): classifies, logs once, alerts and
    * returns the problem. A {@link ProblemException} returns its failure without logging it again.
-   * An {@link InterruptedException} re-asserts the thread's interrupt flag.
+   * An {@link InterruptedException} re-asserts the thread's interrupt flag. A broken mapper, an
+   * exception that throws while being logged, or a failing alert pipeline or event sink never
+   * replaces the failure: the problem is still returned.
    *
    * @param failure the exception
    * @return the handled failure
@@ -166,11 +168,16 @@ public final class ErrorBoundary {
             invalidFields(template.fieldErrors()));
     log(failureClass, problem, failure);
     AlertPipeline pipeline = alerts;
-    boolean alert = pipeline != null && alertOn.contains(failureClass);
-    if (pipeline != null && alert) {
+    boolean alert = false;
+    if (pipeline != null && alertOn.contains(failureClass)) {
       Severity severity = failureClass == FailureClass.BUG ? Severity.ERROR : Severity.WARN;
-      pipeline.raise(
-          failure, severity, AlertPipeline.BOUNDARY_COMPONENT, incidentId, correlationId);
+      try {
+        pipeline.raise(
+            failure, severity, AlertPipeline.BOUNDARY_COMPONENT, incidentId, correlationId);
+        alert = true;
+      } catch (RuntimeException | LinkageError | AssertionError e) {
+        logger.warn("incident {}: the alert pipeline failed to take the failure", incidentId, e);
+      }
     }
     if (failureClass == FailureClass.BUG || failureClass == FailureClass.UNAVAILABLE) {
       publish(problem, context.orElse(null));
@@ -192,7 +199,7 @@ public final class ErrorBoundary {
               problem.code(),
               problem.detail(),
               Optional.ofNullable(problem.incidentId())));
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError | AssertionError e) {
       logger.warn("event sink '{}' failed to take a failure event", events.name(), e);
     }
   }
@@ -206,18 +213,32 @@ public final class ErrorBoundary {
         };
     String previous = MDC.get(AlertSinks.MDC_INCIDENT_ID);
     MDC.put(AlertSinks.MDC_INCIDENT_ID, Objects.requireNonNull(problem.incidentId()));
+    String kind = failureClass.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
     try {
       logger
           .atLevel(level)
           .setCause(failure)
           .log(
               "{} {} incident={} status={} code={}: {}",
-              failureClass.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '),
+              kind,
               failure.getClass().getName(),
               problem.incidentId(),
               problem.status(),
               problem.code(),
               describe(failure));
+    } catch (RuntimeException | LinkageError | AssertionError broken) {
+      // the exception broke while being rendered (a getMessage or getStackTrace that throws):
+      // log the incident once without it, with what broke as the cause
+      logger
+          .atLevel(level)
+          .setCause(broken)
+          .log(
+              "{} {} incident={} status={} code={}: (the exception threw while being logged)",
+              kind,
+              failure.getClass().getName(),
+              problem.incidentId(),
+              problem.status(),
+              problem.code());
     } finally {
       if (previous == null) {
         MDC.remove(AlertSinks.MDC_INCIDENT_ID);
@@ -303,30 +324,52 @@ public final class ErrorBoundary {
     return fields;
   }
 
-  /** Turns {@code items[2].amount} into {@code #/items/2/amount} (RFC 6901 escaping). */
+  /**
+   * Turns {@code items[2].amount} into {@code #/items/2/amount} (RFC 6901 escaping); a quoted name
+   * such as {@code $['first name']}, as the strict reader writes a name that is not an identifier,
+   * is one segment.
+   */
   static String pointer(String path) {
     if (path.equals("$") || path.isEmpty()) {
       return "#";
     }
-    String p =
-        path.startsWith("$.") ? path.substring(2) : path.startsWith("$") ? path.substring(1) : path;
     StringBuilder out = new StringBuilder("#");
     StringBuilder segment = new StringBuilder();
-    for (int i = 0; i < p.length(); i++) {
-      char c = p.charAt(i);
-      if (c == '.' || c == '[' || c == ']') {
-        if (segment.length() > 0) {
-          appendSegment(out, segment);
+    int i = path.startsWith("$") ? 1 : 0;
+    while (i < path.length()) {
+      char c = path.charAt(i);
+      if (path.startsWith("['", i)) {
+        flush(out, segment);
+        int close = path.indexOf("']", i + 2);
+        int end = close < 0 ? path.length() : close;
+        for (int k = i + 2; k < end; k++) {
+          char q = path.charAt(k);
+          if (q == '\\' && k + 1 < end) {
+            q = path.charAt(++k);
+          }
+          segment.append(q);
         }
+        appendSegment(out, segment);
         segment.setLength(0);
+        i = close < 0 ? end : close + 2;
       } else {
-        segment.append(c);
+        if (c == '.' || c == '[' || c == ']') {
+          flush(out, segment);
+        } else {
+          segment.append(c);
+        }
+        i++;
       }
     }
+    flush(out, segment);
+    return out.toString();
+  }
+
+  private static void flush(StringBuilder out, StringBuilder segment) {
     if (segment.length() > 0) {
       appendSegment(out, segment);
+      segment.setLength(0);
     }
-    return out.toString();
   }
 
   private static void appendSegment(StringBuilder out, CharSequence segment) {

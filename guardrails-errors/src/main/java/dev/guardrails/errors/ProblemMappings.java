@@ -67,8 +67,9 @@ public final class ProblemMappings {
   }
 
   /**
-   * Returns the template for a failure. Never throws: a mapper that throws is logged and the
-   * failure maps to a 500 bug.
+   * Returns the template for a failure. Never throws for a broken mapper: a mapper that throws an
+   * exception, an {@link AssertionError} or a {@link LinkageError} is logged and the failure maps
+   * to a 500 bug.
    *
    * @param failure the exception
    * @return the template
@@ -77,20 +78,21 @@ public final class ProblemMappings {
   public ProblemTemplate resolve(Throwable failure) {
     Objects.requireNonNull(failure, "failure");
     Throwable current = failure;
-    for (int depth = 0; depth < MAX_UNWRAP; depth++) {
-      Throwable cause = current.getCause();
-      if (cause == null || cause == current || !isWrapper(current)) {
-        break;
-      }
-      current = cause;
-    }
-    ProblemMapper<Throwable> mapper = find(current.getClass());
-    if (mapper == null) {
-      return INTERNAL_ERROR;
-    }
     try {
+      for (int depth = 0; depth < MAX_UNWRAP && isWrapper(current); depth++) {
+        Throwable cause = current.getCause();
+        if (cause == null || cause == current) {
+          break;
+        }
+        current = cause;
+      }
+      ProblemMapper<Throwable> mapper = find(current.getClass());
+      if (mapper == null) {
+        return INTERNAL_ERROR;
+      }
       return Objects.requireNonNull(mapper.map(current), "a problem mapper returned null");
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError | AssertionError e) {
+      // a mapper's bug (or a wrapper whose getCause throws) must not replace the failure
       LOG.error(
           "the problem mapper for {} threw; treating the failure as a bug",
           current.getClass().getName(),

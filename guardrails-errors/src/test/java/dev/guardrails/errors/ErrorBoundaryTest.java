@@ -389,6 +389,104 @@ final class ErrorBoundaryTest {
   }
 
   @Test
+  void handle_mapperThrowsError_treatedAsBugInsteadOfEscaping() {
+    ProblemMappings mappings =
+        ProblemMappings.builder()
+            .map(
+                PaymentDeclined.class,
+                e -> {
+                  throw new AssertionError("mapper broke");
+                })
+            .map(
+                IllegalArgumentException.class,
+                e -> {
+                  throw new NoClassDefFoundError("com/acme/Missing");
+                })
+            .build();
+    ErrorBoundary withBrokenMappers = ErrorBoundary.builder().mappings(mappings).build();
+
+    assertThat(withBrokenMappers.handle(new PaymentDeclined("x")).problem().status())
+        .isEqualTo(500);
+    ProblemException thrown =
+        catchThrowableOfType(
+            ProblemException.class,
+            () ->
+                withBrokenMappers.run(
+                    () -> {
+                      throw new IllegalArgumentException("bad");
+                    }));
+    assertThat(thrown.failure().failureClass()).isEqualTo(FailureClass.BUG);
+    assertThat(thrown.problem().detail()).doesNotContain("Missing");
+  }
+
+  @Test
+  void call_exceptionThatThrowsWhileLogged_stillLoggedOnceAlertedAndAProblem() {
+    RuntimeException hostile =
+        new IllegalStateException() {
+          private static final long serialVersionUID = 1L;
+
+          @Override
+          public String getMessage() {
+            throw new UnsupportedOperationException("message unavailable");
+          }
+        };
+    try (LogCapture log = LogCapture.of(ErrorBoundary.class)) {
+      // AssertJ renders a caught throwable with its causes, which this one breaks
+      ProblemException thrown = null;
+      try {
+        boundary.run(
+            () -> {
+              throw hostile;
+            });
+      } catch (ProblemException e) {
+        thrown = e;
+      }
+
+      assertThat(thrown).as("a ProblemException was thrown").isNotNull();
+      assertThat(thrown.failure().cause() == hostile).as("the cause is the failure").isTrue();
+      assertThat(thrown.problem().status()).isEqualTo(500);
+      String incidentId = thrown.problem().incidentId();
+      assertThat(log.events())
+          .singleElement()
+          .satisfies(
+              ev -> {
+                assertThat(ev.getLevel()).isEqualTo(Level.ERROR);
+                assertThat(ev.getFormattedMessage()).contains(incidentId);
+              });
+    }
+    assertThat(alertSink.alerts()).hasSize(1);
+  }
+
+  @Test
+  void call_alertSinkThrowsError_callerStillGetsProblemAndOtherSinksTheAlert() {
+    InMemoryAlertSink after = AlertSinks.inMemory();
+    AlertPipeline brokenFirst =
+        AlertPipeline.builder()
+            .clock(clock)
+            .sink(
+                alert -> {
+                  throw new AssertionError("sink broke");
+                })
+            .sink(after)
+            .build();
+    ErrorBoundary withBrokenSink = ErrorBoundary.builder().clock(clock).alerts(brokenFirst).build();
+
+    ProblemException thrown =
+        catchThrowableOfType(
+            ProblemException.class,
+            () ->
+                withBrokenSink.run(
+                    () -> {
+                      throw new IllegalStateException("x");
+                    }));
+
+    assertThat(thrown.problem().status()).isEqualTo(500);
+    assertThat(thrown.failure().alerted()).isTrue();
+    assertThat(after.alerts()).hasSize(1);
+    assertThat(brokenFirst.stats().sinkFailures()).isEqualTo(1);
+  }
+
+  @Test
   void handle_bug_publishesFailureEventThatPipelineIgnores() {
     InMemoryEventSink events = new InMemoryEventSink();
     ErrorBoundary withEvents =
@@ -438,6 +536,39 @@ final class ErrorBoundaryTest {
     assertThat(ErrorBoundary.pointer("$")).isEqualTo("#");
     assertThat(ErrorBoundary.pointer("a/b.c~d")).isEqualTo("#/a~1b/c~0d");
     assertThat(ErrorBoundary.pointer("$[0].x")).isEqualTo("#/0/x");
+  }
+
+  @Test
+  void pointer_quotedNamesOfTheStrictReader_areOneSegment() {
+    assertThat(ErrorBoundary.pointer("$['first name']")).isEqualTo("#/first%20name");
+    assertThat(ErrorBoundary.pointer("$['a.b'].c")).isEqualTo("#/a.b/c");
+    assertThat(ErrorBoundary.pointer("items[2]['unit price']")).isEqualTo("#/items/2/unit%20price");
+    assertThat(ErrorBoundary.pointer("$['x[0]'][1]")).isEqualTo("#/x[0]/1");
+    assertThat(ErrorBoundary.pointer("$['it\\'s']")).isEqualTo("#/it's");
+  }
+
+  record Address(String city) {}
+
+  record Customer(String name, Address address) {}
+
+  @Test
+  void handle_invalidInputFromTheStrictReader_pointersMatchTheFields() throws Exception {
+    InvalidInput invalid =
+        catchThrowableOfType(
+            InvalidInput.class,
+            () ->
+                dev.guardrails.errors.json.StrictJson.defaults()
+                    .read(
+                        "{\"name\":1,\"first name\":\"x\",\"address\":{\"city\":2,\"zip.code\":1}}",
+                        Customer.class));
+    JsonNode problem = JSON.readTree(boundary.handle(invalid).problem().toJsonBytes());
+    assertThat(problem.get("errors"))
+        .extracting(e -> e.get("field").asText() + " " + e.get("pointer").asText())
+        .containsExactlyInAnyOrder(
+            "name #/name",
+            "$['first name'] #/first%20name",
+            "address.city #/address/city",
+            "address['zip.code'] #/address/zip.code");
   }
 
   static final class PaymentDeclined extends RuntimeException {

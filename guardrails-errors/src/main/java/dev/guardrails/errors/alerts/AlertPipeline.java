@@ -314,11 +314,14 @@ public final class AlertPipeline implements EventSink, AutoCloseable {
       state.hold(now);
     }
     state.windowStart = now;
-    if (!state.rateAllows(now, perFingerprintMax, perFingerprintPeriod)
+    // the global limit is asked only when the fingerprint has room, and a global refusal takes
+    // nothing of the fingerprint's own budget
+    if (!state.rateHasRoom(now, perFingerprintMax, perFingerprintPeriod)
         || !global.tryAcquire(now)) {
       rateLimited.addAndGet(current);
       return null;
     }
+    state.rateTake(now, perFingerprintPeriod);
     Alert alert =
         new Alert(
             signal.fingerprint,
@@ -365,7 +368,7 @@ public final class AlertPipeline implements EventSink, AutoCloseable {
     for (AlertSink sink : sinks) {
       try {
         sink.send(alert);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | LinkageError | AssertionError e) {
         sinkFailures.incrementAndGet();
         LOG.warn(
             "alert sink '{}' failed to accept alert {} ({}); the other sinks still got it",
@@ -449,16 +452,16 @@ public final class AlertPipeline implements EventSink, AutoCloseable {
       pendingLast = now;
     }
 
-    boolean rateAllows(Instant now, int max, Duration period) {
-      if (rateStart == null || !now.isBefore(rateStart.plus(period))) {
+    boolean rateHasRoom(Instant now, int max, Duration period) {
+      return rateQuiet(now, period) || rateCount < max;
+    }
+
+    void rateTake(Instant now, Duration period) {
+      if (rateQuiet(now, period)) {
         rateStart = now;
         rateCount = 0;
       }
-      if (rateCount >= max) {
-        return false;
-      }
       rateCount++;
-      return true;
     }
 
     boolean rateQuiet(Instant now, Duration period) {

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * A sink that never blocks: {@link #send(Alert)} puts the alert in a bounded queue and returns; one
  * worker thread hands queued alerts to the delegate, which may block (a webhook). When the queue is
  * full the alert is dropped, counted and logged (the first drop and then at every power of two),
- * never silently lost. A delegate that throws is counted and logged, and the worker goes on.
+ * never silently lost. A delegate that throws (an exception or an error) is counted and logged, and
+ * the worker goes on.
  *
  * <p>Thread-safe. {@link #close()} stops taking alerts, lets the worker deliver what is queued for
  * at most the {@linkplain Builder#closeTimeout close timeout}, and counts the rest as dropped.
@@ -160,7 +161,8 @@ public final class AsyncAlertSink implements AlertSink, AutoCloseable {
     try {
       delegate.send(alert);
       delivered.incrementAndGet();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // an Error too: a worker that died would leave every later alert to fill the queue
       failed.incrementAndGet();
       LOG.warn(
           "alert sink '{}' failed to deliver alert {} ({}); {} failed so far",

@@ -9,12 +9,17 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -132,7 +137,7 @@ public final class WebhookAlertSink implements AlertSink, AutoCloseable {
       String last = "no attempt";
       for (int attempt = 1; attempt <= maxAttempts; attempt++) {
         try {
-          int status = client.send(built, HttpResponse.BodyHandlers.discarding()).statusCode();
+          int status = exchange(built);
           if (status >= 200 && status < 300) {
             return;
           }
@@ -153,6 +158,38 @@ public final class WebhookAlertSink implements AlertSink, AutoCloseable {
       }
       throw new IllegalStateException(
           name + " did not accept alert " + alert.fingerprint() + ": " + last);
+    }
+
+    /**
+     * Sends the request and returns the status once the whole response has arrived, within the
+     * timeout. The request's own timeout ends when the response headers arrive, so a webhook that
+     * sends its headers and then stalls its body would hold the worker, and every alert after it,
+     * for good.
+     */
+    private int exchange(HttpRequest request) throws IOException, InterruptedException {
+      CompletableFuture<HttpResponse<Void>> response =
+          client.sendAsync(request, HttpResponse.BodyHandlers.discarding());
+      try {
+        return response.get(timeout.toMillis(), TimeUnit.MILLISECONDS).statusCode();
+      } catch (TimeoutException e) {
+        response.cancel(true);
+        throw new HttpTimeoutException("no complete response within " + timeout);
+      } catch (InterruptedException e) {
+        response.cancel(true);
+        throw e;
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof IOException io) {
+          throw io;
+        }
+        if (cause instanceof RuntimeException runtime) {
+          throw runtime;
+        }
+        if (cause instanceof Error error) {
+          throw error;
+        }
+        throw new IOException(name + " failed", cause);
+      }
     }
 
     private static boolean pause(Duration delay) {
@@ -208,7 +245,8 @@ public final class WebhookAlertSink implements AlertSink, AutoCloseable {
     }
 
     /**
-     * Sets the timeout of each request (and of connecting, unless an {@link #httpClient} is set).
+     * Sets the timeout of each attempt, from sending the request to the end of the response body
+     * (and of connecting, unless an {@link #httpClient} is set).
      *
      * @param value the timeout, positive
      * @return this builder

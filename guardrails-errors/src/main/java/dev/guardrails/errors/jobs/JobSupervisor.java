@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * silently the way a repeating task of a bare {@link ScheduledExecutorService} does after its first
  * exception. Runs of one job never overlap: the next run is scheduled when the previous one ends.
  * The supervisor keeps each job's heartbeat and last success, and a periodic check raises a
- * staleness alert (and a {@link JobRunEvent.Outcome#STALE} event) for a job that has not succeeded
- * within its expected interval, including one stuck in a run.
+ * staleness alert (and a {@link JobRunEvent.Outcome#STALE} event) once when a job has not succeeded
+ * within its expected interval, including one stuck in a run, and again only after a success has
+ * ended that staleness.
  *
  * <pre>{@code
  * JobSupervisor jobs = JobSupervisor.builder().alerts(pipeline).build();
@@ -149,8 +150,10 @@ public final class JobSupervisor implements AutoCloseable {
 
   /**
    * Checks every job for staleness now: a job that has not succeeded within its expected interval
-   * (counted from its last success, or from when it was scheduled) is marked stale, alerted and
-   * reported as a {@link JobRunEvent.Outcome#STALE} event. Called periodically by the supervisor.
+   * (counted from its last success, or from when it was scheduled) is marked stale. When it becomes
+   * stale it is logged, alerted and reported as a {@link JobRunEvent.Outcome#STALE} event once; it
+   * is alerted again only after a success has ended that staleness. Called periodically by the
+   * supervisor.
    *
    * @return the number of stale jobs
    */
@@ -396,6 +399,15 @@ public final class JobSupervisor implements AutoCloseable {
               took.isNegative() ? Duration.ZERO : took));
       AlertPipeline pipeline = alerts;
       if (!ok && pipeline != null && (failure == null || !failure.alerted())) {
+        raiseFailed(pipeline, context, number, failure);
+      }
+      scheduleNext(delay);
+    }
+
+    /** Alerts a failed run; whatever the pipeline throws must not keep the job from its retry. */
+    private void raiseFailed(
+        AlertPipeline pipeline, GuardContext context, long number, @Nullable Failure failure) {
+      try {
         if (failure != null) {
           pipeline.raise(
               failure.cause(),
@@ -411,10 +423,16 @@ public final class JobSupervisor implements AutoCloseable {
               "job '" + definition.name() + "' failed fatally in run " + number,
               context.correlationId());
         }
+      } catch (RuntimeException | LinkageError | AssertionError e) {
+        LOG.warn(
+            "job '{}' run {}: the alert pipeline failed to take the failure; the job is retried",
+            definition.name(),
+            number,
+            e);
       }
-      scheduleNext(delay);
     }
 
+    /** Returns whether the job is stale; logs, reports and alerts only when it becomes stale. */
     boolean checkStale(Instant now) {
       Duration since;
       synchronized (this) {
@@ -423,9 +441,11 @@ public final class JobSupervisor implements AutoCloseable {
         }
         Instant reference = lastSuccess != null ? lastSuccess : scheduledAt;
         since = Duration.between(reference, now);
-        stale = since.compareTo(definition.expectSuccessWithin()) > 0;
-        if (!stale) {
-          return false;
+        boolean overdue = since.compareTo(definition.expectSuccessWithin()) > 0;
+        boolean becameStale = overdue && !stale;
+        stale = overdue;
+        if (!becameStale) {
+          return overdue;
         }
       }
       LOG.error(

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.io.IOContext;
 import com.fasterxml.jackson.core.json.JsonReadContext;
 import com.fasterxml.jackson.core.json.UTF8StreamJsonParser;
 import com.fasterxml.jackson.core.sym.ByteQuadsCanonicalizer;
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
@@ -25,6 +26,9 @@ import org.jspecify.annotations.Nullable;
  * object and compares a new name with them by a linear scan (names from Jackson's canonicalizing
  * parser are usually one instance, so the identity check mostly decides); an object of more than
  * {@value #LINEAR} names gets a hash set. So the verdict is Jackson's, without its allocations.
+ *
+ * <p>It also refuses a number too large for the double or float it is read as, which Jackson reads
+ * as infinity.
  *
  * <p>A repeated key fails with a {@link JsonParseException} whose message starts with {@code
  * "Duplicate field"}, as Jackson's own does, while the parser's context is the object and its
@@ -47,6 +51,31 @@ final class DuplicateKeyParser extends UTF8StreamJsonParser {
       int bytesPreProcessed) {
     super(context, features, null, codec, symbols, input, start, end, bytesPreProcessed, false);
     _parsingContext = new KeyContext(null, 0, JsonReadContext.TYPE_ROOT, 1, 0, this);
+  }
+
+  /**
+   * Returns the number as a double; a number too large for a double ({@code 1e1000000}) is refused
+   * rather than read as infinity.
+   */
+  @Override
+  public double getDoubleValue() throws IOException {
+    double value = super.getDoubleValue();
+    if (Double.isInfinite(value)) {
+      _reportInputCoercion(
+          "Numeric value (" + getText() + ") out of range of double", currentToken(), Double.TYPE);
+    }
+    return value;
+  }
+
+  /** Returns the number as a float; a number too large for a float is refused, as for a double. */
+  @Override
+  public float getFloatValue() throws IOException {
+    float value = super.getFloatValue();
+    if (Float.isInfinite(value)) {
+      _reportInputCoercion(
+          "Numeric value (" + getText() + ") out of range of float", currentToken(), Float.TYPE);
+    }
+    return value;
   }
 
   /**

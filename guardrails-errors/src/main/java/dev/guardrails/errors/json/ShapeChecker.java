@@ -21,6 +21,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.URL;
+import java.time.DateTimeException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -43,6 +44,7 @@ final class ShapeChecker {
 
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$-]*");
   private static final int MAX_ENUM_LISTED = 10;
+  private static final String OUT_OF_RANGE = "the number is out of range";
 
   private final ObjectMapper mapper;
   private final int maxErrors;
@@ -169,13 +171,19 @@ final class ShapeChecker {
       rangeProblem = range(node, Byte.MIN_VALUE, Byte.MAX_VALUE);
     } else if (raw == BigInteger.class) {
       ok = node.isIntegralNumber();
+    } else if (raw == double.class || raw == Double.class) {
+      ok = node.isNumber() && Double.isFinite(node.doubleValue());
+      rangeProblem = OUT_OF_RANGE;
+    } else if (raw == float.class || raw == Float.class) {
+      ok = node.isNumber() && Float.isFinite(node.floatValue());
+      rangeProblem = OUT_OF_RANGE;
     } else {
       ok = node.isNumber();
     }
     if (ok) {
       return;
     }
-    if (node.isIntegralNumber() && rangeProblem != null) {
+    if (node.isNumber() && rangeProblem != null) {
       add(errors, path, rangeProblem);
     } else {
       mismatch(node, type, path, errors);
@@ -197,7 +205,7 @@ final class ShapeChecker {
   private void convert(JsonNode node, JavaType type, List<Object> path, List<FieldError> errors) {
     try {
       mapper.treeToValue(node, type);
-    } catch (IOException | IllegalArgumentException e) {
+    } catch (IOException | IllegalArgumentException | DateTimeException | ArithmeticException e) {
       mismatch(node, type, path, errors);
     }
   }
@@ -381,7 +389,7 @@ final class ShapeChecker {
     return out.toString();
   }
 
-  static FieldError fromException(IOException failure) {
+  static FieldError fromException(Exception failure) {
     List<Object> path = new ArrayList<>();
     if (failure instanceof JsonMappingException m) {
       for (JsonMappingException.Reference reference : m.getPath()) {
@@ -399,8 +407,9 @@ final class ShapeChecker {
     if (failure instanceof InvalidNullException) {
       return FieldError.withoutValue(where, "must not be null");
     }
-    if (failure instanceof InputCoercionException) {
-      return FieldError.withoutValue(where, "the number is out of range");
+    if (failure instanceof InputCoercionException
+        || failure.getCause() instanceof InputCoercionException) {
+      return FieldError.withoutValue(where, OUT_OF_RANGE);
     }
     if (failure instanceof MismatchedInputException m && m.getTargetType() != null) {
       return FieldError.withoutValue(

@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.guardrails.core.FieldError;
@@ -33,6 +34,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,8 +46,9 @@ import org.jspecify.annotations.Nullable;
  * A preset Jackson reader for untrusted JSON. Unknown properties, nulls for primitives, scalar
  * coercions (string to number, number to boolean or string, float to int, empty string to null or
  * object), trailing tokens, duplicate keys, invalid UTF-8 (including overlong forms, encoded
- * surrogates and UTF-16 documents), and documents over the size, nesting, string, number or name
- * limits all fail.
+ * surrogates and UTF-16 documents), numbers too large for their type (a double, a float, or a
+ * {@code java.time} value, which Jackson would read as infinity or as 1970-01-01), and documents
+ * over the size, nesting, string, number or name limits all fail.
  *
  * <p>A failure is core's {@link InvalidInput} listing every bad field that can be found (not just
  * the first), each with its path ({@code items[2].amount}) and what was expected, in words an end
@@ -70,6 +73,7 @@ public final class StrictJson {
   private static final StrictJson DEFAULTS = builder().build();
 
   private final ObjectMapper mapper;
+  private final ObjectReader treeReader;
   private final int maxDocumentBytes;
   private final int maxDepth;
   private final int maxStringLength;
@@ -149,10 +153,15 @@ public final class StrictJson {
             .withCoercionConfig(
                 LogicalType.Enum,
                 c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail));
+    mb.addModule(
+        new SimpleModule("guardrails-strict-time-numbers")
+            .setDeserializerModifier(new TimeNumberLimit()));
     for (Module module : b.modules) {
       mb.addModule(module);
     }
     this.mapper = mb.build();
+    // numbers as BigDecimal, so that one too large for a double is reported where it is
+    this.treeReader = mapper.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     this.checker = new ShapeChecker(mapper, b.maxErrors);
   }
 
@@ -289,7 +298,8 @@ public final class StrictJson {
     Object value;
     try {
       value = binding.reader().readValue(json);
-    } catch (IOException e) {
+    } catch (IOException | DateTimeException | ArithmeticException e) {
+      // a java.time value out of its range fails with the JDK's exceptions, not Jackson's
       throw explain(json, binding.type(), e);
     }
     if (value == null) {
@@ -306,14 +316,14 @@ public final class StrictJson {
     return InvalidInput.of(FieldError.withoutValue(path, problem));
   }
 
-  private InvalidInput explain(byte[] json, JavaType type, IOException failure) {
+  private InvalidInput explain(byte[] json, JavaType type, Exception failure) {
     InvalidInput syntax = syntaxError(json, failure);
     if (syntax != null) {
       return syntax;
     }
     List<FieldError> errors = new ArrayList<>();
     try {
-      JsonNode tree = mapper.readTree(json);
+      JsonNode tree = treeReader.readTree(json);
       if (tree != null) {
         checker.check(tree, type, new ArrayList<>(), errors);
       }
@@ -330,7 +340,7 @@ public final class StrictJson {
   }
 
   /** Returns the error for a document that is not well-formed or over a limit, or null. */
-  private @Nullable InvalidInput syntaxError(byte[] json, IOException failure) {
+  private @Nullable InvalidInput syntaxError(byte[] json, Exception failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof StreamConstraintsException c) {
         return invalid("$", limitProblem(c.getOriginalMessage()));

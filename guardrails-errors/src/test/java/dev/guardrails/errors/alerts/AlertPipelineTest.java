@@ -151,6 +151,35 @@ final class AlertPipelineTest {
   }
 
   @Test
+  void raise_globalLimitRefusals_doNotUseUpTheFingerprintsOwnBudget() {
+    AlertPipeline alerts =
+        AlertPipeline.builder()
+            .clock(clock)
+            .sink(sink)
+            .dedupWindow(Duration.ofSeconds(1))
+            .perFingerprintLimit(3, Duration.ofHours(1))
+            .globalLimit(1, Duration.ofMinutes(1))
+            .build();
+    // a noisy failure takes the global budget every minute, just before a critical one
+    for (int minute = 0; minute < 3; minute++) {
+      alerts.raise("noisy", "k", Severity.ERROR, "noisy", null);
+      clock.advance(Duration.ofSeconds(2));
+      alerts.raise("critical", "k", Severity.ERROR, "critical", null);
+      clock.advance(Duration.ofSeconds(58));
+    }
+    assertThat(sink.alerts()).extracting(Alert::title).containsOnly("noisy");
+
+    // the noise stops: the critical failure is alerted as soon as the global limit has room
+    clock.advance(Duration.ofSeconds(30));
+    alerts.raise("critical", "k", Severity.ERROR, "critical", null);
+
+    assertThat(sink.alerts())
+        .filteredOn(a -> a.title().equals("critical"))
+        .singleElement()
+        .satisfies(a -> assertThat(a.occurrences()).isEqualTo(4));
+  }
+
+  @Test
   void raise_tooManyFingerprints_reportedUnderOverflow() {
     AlertPipeline alerts = pipeline().maxFingerprints(1).build();
     alerts.raise(failureA(), Severity.ERROR, "test", null, null);

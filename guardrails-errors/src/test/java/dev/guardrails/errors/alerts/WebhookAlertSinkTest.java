@@ -204,6 +204,45 @@ final class WebhookAlertSinkTest {
   }
 
   @Test
+  void send_webhookStallsAfterItsHeaders_attemptTimesOutAndLaterAlertsStillDelivered()
+      throws Exception {
+    AtomicInteger requests = new AtomicInteger();
+    URI uri =
+        start(
+            exchange -> {
+              exchange.getRequestBody().readAllBytes();
+              if (requests.incrementAndGet() == 1) {
+                // promise a body of 100 bytes, then stall
+                exchange.sendResponseHeaders(200, 100);
+                exchange.getResponseBody().flush();
+                try {
+                  release.await();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+                exchange.close();
+                return;
+              }
+              reply(exchange, 204);
+            });
+    WebhookAlertSink sink =
+        WebhookAlertSink.builder(uri)
+            .timeout(Duration.ofMillis(300))
+            .retry(1, Duration.ZERO)
+            .closeTimeout(Duration.ofSeconds(10))
+            .build();
+
+    sink.send(alert("fp-1"));
+    sink.send(alert("fp-2"));
+    sink.close();
+
+    assertThat(release.getCount()).as("the first response is still stalled").isEqualTo(1);
+    assertThat(sink.stats().failed()).isEqualTo(1);
+    assertThat(sink.stats().delivered()).isEqualTo(1);
+    assertThat(sink.stats().dropped()).isZero();
+  }
+
+  @Test
   void send_afterClose_droppedAndCounted() throws Exception {
     URI uri = start(exchange -> reply(exchange, 200));
     WebhookAlertSink sink = WebhookAlertSink.builder(uri).build();

@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
@@ -162,6 +163,105 @@ final class JobSupervisorTest {
         .contains("job 'import' has not succeeded within PT12S");
     assertThat(events.events(JobRunEvent.class))
         .anySatisfy(e -> assertThat(e.outcome()).isEqualTo(JobRunEvent.Outcome.STALE));
+  }
+
+  @Test
+  void checkStaleness_staleForLong_alertsOncePerEpisodeAndAgainAfterRecovery() {
+    AtomicBoolean failing = new AtomicBoolean(true);
+    InMemoryAlertSink sink = AlertSinks.inMemory();
+    // a short window and high limits: only the supervisor may hold back a repeated stale alert
+    AlertPipeline pipeline =
+        AlertPipeline.builder()
+            .clock(clock)
+            .dedupWindow(Duration.ofSeconds(1))
+            .perFingerprintLimit(1_000, Duration.ofHours(1))
+            .globalLimit(1_000, Duration.ofMinutes(1))
+            .sink(sink)
+            .build();
+    JobSupervisor jobs =
+        JobSupervisor.builder()
+            .clock(clock)
+            .random(new Random(3))
+            .scheduler(scheduler)
+            .alerts(pipeline)
+            .events(events)
+            .staleCheckInterval(Duration.ofSeconds(5))
+            .build();
+    SupervisedJob job =
+        jobs.schedule(
+            JobDefinition.builder(
+                    "import",
+                    ctx -> {
+                      if (failing.get()) {
+                        throw new IllegalStateException("down");
+                      }
+                    })
+                .every(Duration.ofSeconds(5))
+                .expectSuccessWithin(Duration.ofSeconds(12))
+                .backoff(Duration.ofSeconds(1), Duration.ofSeconds(5))
+                .build());
+    scheduler.runDue();
+    scheduler.advance(Duration.ofMinutes(10), Duration.ofSeconds(1));
+
+    assertThat(job.status().stale()).isTrue();
+    assertThat(jobs.checkStaleness()).isEqualTo(1);
+    assertThat(staleAlerts(sink)).isEqualTo(1);
+    assertThat(staleEvents()).isEqualTo(1);
+
+    failing.set(false);
+    scheduler.advance(Duration.ofSeconds(10), Duration.ofSeconds(1));
+    assertThat(job.status().stale()).isFalse();
+    assertThat(staleAlerts(sink)).isEqualTo(1);
+
+    failing.set(true);
+    scheduler.advance(Duration.ofMinutes(10), Duration.ofSeconds(1));
+    assertThat(job.status().stale()).isTrue();
+    assertThat(staleAlerts(sink)).isEqualTo(2);
+    assertThat(staleEvents()).isEqualTo(2);
+  }
+
+  private static long staleAlerts(InMemoryAlertSink sink) {
+    return sink.alerts().stream().filter(a -> a.title().contains("has not succeeded")).count();
+  }
+
+  private long staleEvents() {
+    return events.events(JobRunEvent.class).stream()
+        .filter(e -> e.outcome() == JobRunEvent.Outcome.STALE)
+        .count();
+  }
+
+  @Test
+  void schedule_failureThatBreaksFingerprinting_jobStillRetried() {
+    AtomicInteger calls = new AtomicInteger();
+    JobSupervisor jobs = supervisor();
+    SupervisedJob job =
+        jobs.schedule(
+            JobDefinition.builder(
+                    "hostile",
+                    ctx -> {
+                      if (calls.incrementAndGet() == 1) {
+                        throw new IllegalStateException("x") {
+                          private static final long serialVersionUID = 1L;
+
+                          @Override
+                          public StackTraceElement[] getStackTrace() {
+                            throw new UnsupportedOperationException("no stack");
+                          }
+                        };
+                      }
+                    })
+                .every(Duration.ofMinutes(1))
+                .backoff(Duration.ofSeconds(1), Duration.ofSeconds(1))
+                .build());
+
+    scheduler.runDue();
+    assertThat(job.status().state()).isEqualTo(JobState.BACKING_OFF);
+    assertThat(job.status().lastSuccess()).isNull();
+    scheduler.advance(Duration.ofSeconds(1), Duration.ofSeconds(1));
+
+    assertThat(calls).hasValue(2);
+    assertThat(job.status().lastSuccess()).isNotNull();
+    assertThat(job.status().consecutiveFailures()).isZero();
   }
 
   @Test

@@ -191,6 +191,64 @@ final class StrictJsonTest {
             "i: expected a whole number between -2147483648 and 2147483647, got a larger number");
   }
 
+  record Measures(double d, float f, double[] series, Map<String, Object> extra) {}
+
+  @Test
+  void read_numbersTooLargeForDoubleOrFloat_failInsteadOfBecomingInfinity() {
+    assertThat(
+            problems(
+                () ->
+                    json.read(
+                        "{\"d\":1e1000000,\"f\":1e39,\"series\":[1,-1e400],\"extra\":{}}",
+                        Measures.class)))
+        .containsExactly(
+            "d: the number is out of range",
+            "f: the number is out of range",
+            "series[1]: the number is out of range");
+    assertThat(problems(() -> json.read("{\"d\":1e400}", Boxed.class)))
+        .containsExactly("d: the number is out of range");
+    assertThat(problems(() -> json.read("{\"x\":1e400}", JsonNode.class))).hasSize(1);
+    assertThat(
+            problems(
+                () ->
+                    json.read(
+                        "{\"d\":0,\"f\":0,\"series\":[],\"extra\":{\"x\":1e400}}", Measures.class)))
+        .singleElement()
+        .asString()
+        .endsWith("the number is out of range");
+
+    Measures largest =
+        json.read(
+            "{\"d\":1.7976931348623157e308,\"f\":3.4e38,\"series\":[-1e-400],\"extra\":{}}",
+            Measures.class);
+    assertThat(largest.d()).isEqualTo(Double.MAX_VALUE);
+    assertThat(largest.f()).isEqualTo(3.4e38f);
+  }
+
+  @Test
+  void read_hugeNumbersForJavaTime_failInsteadOfEpochOrWrappedValues() {
+    // JavaTimeModule reads 1e1000000 as 1970-01-01T00:00:00Z and cuts 1e20 seconds to 64 bits
+    assertThat(problems(() -> json.read("{\"at\":1e1000000,\"length\":1e20}", Booking.class)))
+        .hasSize(2)
+        .anySatisfy(p -> assertThat(p).startsWith("at: "))
+        .anySatisfy(p -> assertThat(p).startsWith("length: "));
+    assertThat(problems(() -> json.read("{\"at\":-1e1000000}", Booking.class)))
+        .singleElement()
+        .asString()
+        .startsWith("at: ");
+    // an Instant beyond the year 1000000000 is a client error, not a DateTimeException (a 500)
+    assertThat(problems(() -> json.read("1e20", Instant.class))).hasSize(1);
+    assertThat(problems(() -> json.read("{\"at\":1e17}", Booking.class))).hasSize(1);
+    assertThat(problems(() -> json.read("1000000000000000000", LocalDate.class))).hasSize(1);
+
+    assertThat(json.read("{\"at\":1700000000.5,\"length\":1.5}", Booking.class))
+        .isEqualTo(
+            new Booking(
+                null,
+                Instant.ofEpochSecond(1_700_000_000L, 500_000_000),
+                Duration.ofMillis(1_500)));
+  }
+
   @Test
   void read_intIntoDouble_allowed() {
     assertThat(json.read("{\"i\":1,\"d\":2,\"b\":true}", Scalars.class).d()).isEqualTo(2.0);
