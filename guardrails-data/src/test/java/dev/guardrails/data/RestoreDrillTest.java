@@ -115,6 +115,27 @@ final class RestoreDrillTest {
   }
 
   @Test
+  void run_restoreRefusedByTheDatabase_summaryNamesTheStateButNoRowValue() {
+    DrillReport report =
+        RestoreDrill.builder(source, TestDatabases.newH2("constrained"))
+            .prepareScratch(
+                ds -> {
+                  prepare(ds);
+                  TestDatabases.execute(
+                      ds,
+                      "ALTER TABLE notes ADD CONSTRAINT one_note_per_tenant UNIQUE (tenant_id)");
+                })
+            .clock(clock)
+            .eventSink(events)
+            .build()
+            .run();
+
+    assertThat(report.succeeded()).isFalse();
+    assertThat(report.summary()).contains("SQL state 23505").doesNotContain("acme");
+    assertThat(events.events(RestoreDrillEvent.class).get(0).detail()).doesNotContain("acme");
+  }
+
+  @Test
   void builder_misuse_isRefused() {
     assertThatThrownBy(() -> RestoreDrill.builder(source, TestDatabases.newH2("s")).build())
         .isInstanceOf(IllegalStateException.class)
