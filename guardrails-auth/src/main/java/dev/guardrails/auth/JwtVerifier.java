@@ -453,7 +453,7 @@ public final class JwtVerifier {
     } catch (KeySourceException e) {
       throw new Rejected(
           Reason.KEY_SOURCE_UNAVAILABLE,
-          "keys of the issuer cannot be loaded: " + e.getMessage(),
+          "keys of the issuer cannot be loaded: " + UrlSecrets.redact(e.getMessage()),
           issuerName);
     }
     if (candidates == null || candidates.isEmpty()) {

@@ -264,7 +264,7 @@ public final class TrustedIssuer {
             "jwks url of issuer '"
                 + issuer
                 + "' must use https, but was '"
-                + jwksUrl
+                + UrlSecrets.redact(jwksUrl.toString())
                 + "' (call allowPlainHttp() for a loopback test server)");
       }
       if (refreshAhead.plus(refreshTimeout).compareTo(cacheTimeToLive) >= 0) {
@@ -318,12 +318,13 @@ public final class TrustedIssuer {
                   outageTolerance.toMillis(),
                   event ->
                       LOG.warn(
-                          "jwks of issuer '{}' cannot be fetched from {}; serving the last key set",
+                          "jwks of issuer '{}' cannot be fetched from {}; serving the last key set:"
+                              + " {}",
                           issuer,
-                          jwksUrl,
+                          UrlSecrets.redact(jwksUrl.toString()),
                           event instanceof OutageTolerantJWKSetSource.OutageEvent<?> outage
-                              ? outage.getException()
-                              : null))
+                              ? UrlSecrets.redact(String.valueOf(outage.getException()))
+                              : "no reason given"))
               .build();
       if (source instanceof JWKSetBasedJWKSource<SecurityContext> based) {
         return new TrustedIssuer(issuer, new ClockedJwkSource(based.getJWKSetSource(), clock));

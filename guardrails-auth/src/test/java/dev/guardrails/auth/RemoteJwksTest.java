@@ -220,6 +220,24 @@ final class RemoteJwksTest {
   }
 
   @Test
+  void keySourceFailure_urlCredentialsAndQueryNeverReachTheDetailOrTheEvent() throws Exception {
+    down.set(true);
+    jwksUrl =
+        new URL(
+            "http://jwks-user:s3cret-pass@127.0.0.1:"
+                + server.getAddress().getPort()
+                + "/jwks?api_key=s3cret-query");
+    JwtVerifier verifier = verifier();
+
+    TokenVerification result = verifier.check(TestTokens.valid(""));
+
+    assertThat(result.reason()).isEqualTo(Reason.KEY_SOURCE_UNAVAILABLE);
+    String detail = result.rejection().orElseThrow().detail();
+    assertThat(detail).doesNotContain("s3cret").doesNotContain("jwks-user");
+    assertThat(events.events(TokenRejectedEvent.class).get(0).toString()).doesNotContain("s3cret");
+  }
+
+  @Test
   void issuerDownFromTheStart_failsClosedAndSaysSo() {
     down.set(true);
     JwtVerifier verifier = verifier();

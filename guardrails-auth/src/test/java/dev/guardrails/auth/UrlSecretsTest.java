@@ -1,0 +1,32 @@
+package dev.guardrails.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+final class UrlSecretsTest {
+
+  @Test
+  void redact_removesCredentialsAndQueryOfEveryUrl() {
+    assertThat(
+            UrlSecrets.redact(
+                "503 for URL: https://svc:pa55@idp.example/keys?api_key=k1#frag and"
+                    + " jdbc:postgresql://app:pw@db:5432/app?password=pw2"))
+        .isEqualTo(
+            "503 for URL: https://idp.example/keys?(query removed)#frag and"
+                + " jdbc:postgresql://db:5432/app?(query removed)");
+  }
+
+  @Test
+  void redact_textWithoutUrlSecrets_unchanged() {
+    String text =
+        "Couldn't retrieve JWK set from URL: https://idp.example/keys (mail ops@example.com)";
+
+    assertThat(UrlSecrets.redact(text)).isEqualTo(text);
+  }
+
+  @Test
+  void redact_null_saysNoReasonWasGiven() {
+    assertThat(UrlSecrets.redact(null)).isEqualTo("no reason given");
+  }
+}
