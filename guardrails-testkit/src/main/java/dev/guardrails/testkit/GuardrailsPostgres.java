@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * {@link #ownerDataSource()} as the owner that ran the migrations. With {@code GUARDRAILS_PG_URL}
  * the URL's user needs the right to create databases and roles.
  *
- * <p>Thread-safe once {@link #beforeAll} has run.
+ * <p>Thread-safe; {@link #start()} runs once however often it is called.
  */
 public final class GuardrailsPostgres implements BeforeAllCallback, ParameterResolver {
 
@@ -85,7 +85,7 @@ public final class GuardrailsPostgres implements BeforeAllCallback, ParameterRes
 
   /**
    * Creates the test class's database, runs the migrations and, when asked, creates the application
-   * role.
+   * role; see {@link #start()}.
    *
    * @param context the test class's context
    * @throws IllegalStateException if the server cannot be reached or a statement fails, with the
@@ -93,6 +93,22 @@ public final class GuardrailsPostgres implements BeforeAllCallback, ParameterRes
    */
   @Override
   public void beforeAll(ExtensionContext context) {
+    start();
+  }
+
+  /**
+   * Creates the database, runs the migrations and, when asked, creates the application role, once:
+   * later calls return at once. {@link #beforeAll} calls it; call it yourself where JUnit
+   * extensions do not run, e.g. from a jqwik {@code @BeforeContainer} method.
+   *
+   * @return this extension, started
+   * @throws IllegalStateException if the server cannot be reached or a statement fails, with the
+   *     statement in the message
+   */
+  public synchronized GuardrailsPostgres start() {
+    if (owner != null) {
+      return this;
+    }
     PGSimpleDataSource admin = server();
     String database = "guardrails_test_" + RUN_ID + "_" + DATABASES.incrementAndGet();
     execute(admin, "CREATE DATABASE " + database);
@@ -117,6 +133,7 @@ public final class GuardrailsPostgres implements BeforeAllCallback, ParameterRes
     }
     migrations.build().migrate();
     owner = ownerSource;
+    return this;
   }
 
   /** {@return a data source connecting as the owner that ran the migrations} */
@@ -161,7 +178,8 @@ public final class GuardrailsPostgres implements BeforeAllCallback, ParameterRes
     if (source == null) {
       throw new IllegalStateException(
           "GuardrailsPostgres has not started: register it as a static field with"
-              + " @RegisterExtension so that it runs before the tests");
+              + " @RegisterExtension so that it runs before the tests, or call start() first"
+              + " (e.g. from a jqwik @BeforeContainer method)");
     }
     return source;
   }

@@ -10,9 +10,10 @@
  *   <li>cost: {@link dev.guardrails.testkit.BudgetArbitraries}, {@link
  *       dev.guardrails.testkit.BudgetInvariants} and the fake {@link
  *       dev.guardrails.testkit.TestClock};
- *   <li>data: {@link dev.guardrails.testkit.GuardrailsPostgres} and {@link
+ *   <li>data: {@link dev.guardrails.testkit.GuardrailsPostgres}, {@link
  *       dev.guardrails.testkit.AuditCompleteness} (every committed change has exactly one audit
- *       row);
+ *       row) and {@link dev.guardrails.testkit.TenantIsolation} (no tenant reaches another's rows
+ *       through row-level security, also without a tenant or on a reused connection);
  *   <li>errors and HTTP: {@link dev.guardrails.testkit.MalformedJson}, {@link
  *       dev.guardrails.testkit.ProblemAssertions}.
  * </ul>

@@ -65,6 +65,35 @@ final class GuardrailsPostgresTest {
   }
 
   @Test
+  void start_calledAgain_keepsTheSameDatabaseAndItsRows() throws SQLException {
+    DataSource before = PG.ownerDataSource();
+    try (Connection connection = before.getConnection();
+        Statement statement = connection.createStatement()) {
+      statement.execute("INSERT INTO notes (id, tenant_id, body) VALUES (77, 't1', 'kept')");
+    }
+
+    assertThat(PG.start()).isSameAs(PG);
+
+    assertThat(PG.ownerDataSource()).isSameAs(before);
+    try (Connection connection = PG.ownerDataSource().getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet row = statement.executeQuery("SELECT body FROM notes WHERE id = 77")) {
+      assertThat(row.next()).isTrue();
+      assertThat(row.getString(1)).isEqualTo("kept");
+    }
+  }
+
+  @Test
+  void dataSources_beforeStart_sayHowToStart() {
+    GuardrailsPostgres notStarted = GuardrailsPostgres.builder().build();
+
+    assertThatThrownBy(notStarted::ownerDataSource)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("@RegisterExtension")
+        .hasMessageContaining("start()");
+  }
+
+  @Test
   void builder_badOrRepeatedRole_isRefused() {
     assertThatThrownBy(() -> GuardrailsPostgres.builder().applicationRole("App; DROP"))
         .isInstanceOf(IllegalArgumentException.class)
