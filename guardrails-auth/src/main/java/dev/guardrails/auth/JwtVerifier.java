@@ -273,7 +273,7 @@ public final class JwtVerifier {
     }
     String sessionId = sessionIdOf(claims, issuerName);
     checkRevocation(issuerName, sessionId);
-    Actor actor = toActor(subject, claims, issuerName);
+    Actor actor = toActor(subject, claims, issuer);
     if (cache != null && cacheKey != null) {
       Instant cacheUntil = now.plus(cacheMaxTtl);
       cache.put(
@@ -572,12 +572,11 @@ public final class JwtVerifier {
     }
   }
 
-  private Actor toActor(String subject, JWTClaimsSet claims, String issuer) throws Rejected {
+  private Actor toActor(String subject, JWTClaimsSet claims, TrustedIssuer trusted)
+      throws Rejected {
+    String issuer = trusted.issuer();
     try {
-      String tenant = fixedTenant != null ? fixedTenant : claims.getStringClaim(tenantClaim);
-      if (tenant == null) {
-        throw new Rejected(Reason.INVALID_CLAIMS, "token has no " + tenantClaim + " claim", issuer);
-      }
+      String tenant = tenantOf(claims, trusted);
       List<String> roles = rolesOf(claims, issuer);
       ActorKind kind = ActorKind.PERSON;
       if (kindClaim != null) {
@@ -602,6 +601,32 @@ public final class JwtVerifier {
           "claims cannot form an actor: " + StrictJson.safe(String.valueOf(e.getMessage()), 160),
           issuer);
     }
+  }
+
+  private String tenantOf(JWTClaimsSet claims, TrustedIssuer trusted)
+      throws Rejected, ParseException {
+    String issuer = trusted.issuer();
+    if (fixedTenant != null) {
+      return fixedTenant;
+    }
+    String claimed = claims.getStringClaim(tenantClaim);
+    Optional<String> bound = trusted.tenant();
+    if (bound.isPresent()) {
+      if (claimed != null && !claimed.equals(bound.get())) {
+        throw new Rejected(
+            Reason.INVALID_CLAIMS,
+            tenantClaim
+                + " '"
+                + StrictJson.safe(claimed)
+                + "' is not the tenant this issuer is bound to",
+            issuer);
+      }
+      return bound.get();
+    }
+    if (claimed == null) {
+      throw new Rejected(Reason.INVALID_CLAIMS, "token has no " + tenantClaim + " claim", issuer);
+    }
+    return claimed;
   }
 
   private List<String> rolesOf(JWTClaimsSet claims, String issuer) throws Rejected {
@@ -950,7 +975,8 @@ public final class JwtVerifier {
      * Builds the verifier.
      *
      * @return the verifier
-     * @throws IllegalStateException if no issuer is trusted or no audience is set
+     * @throws IllegalStateException if no issuer is trusted, no audience is set, or an issuer is
+     *     bound to another tenant than the fixed tenant
      */
     public JwtVerifier build() {
       if (issuers.isEmpty()) {
@@ -958,6 +984,19 @@ public final class JwtVerifier {
       }
       if (audience == null) {
         throw new IllegalStateException("a jwt verifier needs an audience; call audience(...)");
+      }
+      for (TrustedIssuer issuer : issuers.values()) {
+        Optional<String> bound = issuer.tenant();
+        if (fixedTenant != null && bound.isPresent() && !bound.get().equals(fixedTenant)) {
+          throw new IllegalStateException(
+              "issuer '"
+                  + issuer.issuer()
+                  + "' is bound to tenant '"
+                  + bound.get()
+                  + "', but every actor is put in the fixed tenant '"
+                  + fixedTenant
+                  + "'; bind it to that tenant or drop the fixed tenant");
+        }
       }
       return new JwtVerifier(this);
     }

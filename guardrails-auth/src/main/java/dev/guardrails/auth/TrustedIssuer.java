@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.jspecify.annotations.Nullable;
@@ -29,15 +30,26 @@ import org.slf4j.LoggerFactory;
  * remote JWKS URL through Nimbus's {@link JWKSourceBuilder} with caching, refresh-ahead, a rate
  * limit on refetches for unknown {@code kid}s, a retry and outage tolerance all switched on (see
  * {@link #remote(String, URL)}). Immutable and thread-safe.
+ *
+ * <p>A verifier that trusts several issuers takes the tenant from each token's claim, so any of
+ * them can mint a token for any tenant. Where an issuer serves one tenant only (a customer's own
+ * identity provider), bind it with {@link #forTenant(String)}: its tokens then act in that tenant
+ * and are rejected when they claim another.
  */
 public final class TrustedIssuer {
 
   private final String issuer;
   private final JWKSource<SecurityContext> keys;
+  private final @Nullable String tenantId;
 
   private TrustedIssuer(String issuer, JWKSource<SecurityContext> keys) {
+    this(issuer, keys, null);
+  }
+
+  private TrustedIssuer(String issuer, JWKSource<SecurityContext> keys, @Nullable String tenantId) {
     this.issuer = requireIssuer(issuer);
     this.keys = keys;
+    this.tenantId = tenantId;
   }
 
   /**
@@ -111,9 +123,38 @@ public final class TrustedIssuer {
     return keys;
   }
 
+  /**
+   * Returns this issuer bound to one tenant: its tokens act in that tenant, a token without the
+   * verifier's tenant claim gets it, and a token whose tenant claim names another tenant is
+   * rejected, so the issuer cannot speak for the other tenants of a multi-issuer verifier.
+   *
+   * @param tenantId the only tenant this issuer may issue tokens for
+   * @return a new trusted issuer with the same keys
+   * @throws NullPointerException if the tenant is null
+   * @throws IllegalArgumentException if the tenant is blank
+   * @throws IllegalStateException if this issuer is already bound to a tenant
+   */
+  public TrustedIssuer forTenant(String tenantId) {
+    Objects.requireNonNull(tenantId, "tenantId");
+    if (tenantId.isBlank()) {
+      throw new IllegalArgumentException(
+          "tenant of issuer '" + issuer + "' must not be blank, but was '" + tenantId + "'");
+    }
+    if (this.tenantId != null) {
+      throw new IllegalStateException(
+          "issuer '" + issuer + "' is already bound to tenant '" + this.tenantId + "'");
+    }
+    return new TrustedIssuer(issuer, keys, tenantId);
+  }
+
+  /** {@return the tenant this issuer is bound to, if any; see {@link #forTenant(String)}} */
+  public Optional<String> tenant() {
+    return Optional.ofNullable(tenantId);
+  }
+
   @Override
   public String toString() {
-    return "TrustedIssuer[" + issuer + "]";
+    return "TrustedIssuer[" + issuer + (tenantId == null ? "" : " tenant=" + tenantId) + "]";
   }
 
   private static String requireIssuer(String issuer) {

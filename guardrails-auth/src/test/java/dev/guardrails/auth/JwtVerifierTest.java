@@ -72,6 +72,49 @@ final class JwtVerifierTest {
   }
 
   @Test
+  void verify_issuerBoundToTenant_cannotSpeakForAnotherTenant() {
+    com.nimbusds.jose.jwk.RSAKey partnerKey = TestTokens.rsa("p1");
+    String partner = "https://idp.partner.test";
+    JwtVerifier verifier =
+        strict().trust(TrustedIssuer.withKey(partner, partnerKey).forTenant("partner")).build();
+    String partnerClaims = claims("").replace(ISSUER, partner);
+
+    String claimsOtherTenant = rs256(header("RS256", "p1"), partnerClaims, partnerKey);
+    String claimsOwnTenant =
+        rs256(header("RS256", "p1"), partnerClaims.replace("\"t1\"", "\"partner\""), partnerKey);
+    String claimsNoTenant =
+        rs256(header("RS256", "p1"), partnerClaims.replace("\"tenant\":\"t1\",", ""), partnerKey);
+
+    TokenVerification refused = verifier.check(claimsOtherTenant);
+    assertThat(refused.reason()).isEqualTo(Reason.INVALID_CLAIMS);
+    assertThat(refused.rejection().orElseThrow().detail())
+        .contains("not the tenant this issuer is bound to");
+    assertThat(verifier.verify(claimsOwnTenant).tenantId()).isEqualTo("partner");
+    assertThat(verifier.verify(claimsNoTenant).tenantId()).isEqualTo("partner");
+    assertThat(verifier.verify(valid("")).tenantId())
+        .as("the unbound issuer still takes the tenant from the claim")
+        .isEqualTo("t1");
+  }
+
+  @Test
+  void build_issuerBoundToAnotherTenantThanTheFixedOne_isRefused() {
+    TrustedIssuer bound =
+        TrustedIssuer.withKeys("https://idp.test", TestTokens.keys()).forTenant("a");
+
+    assertThatThrownBy(() -> strict().trust(bound).fixedTenant("b").build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("bound to tenant 'a'")
+        .hasMessageContaining("fixed tenant 'b'");
+    assertThat(strict().fixedTenant("a").build()).isNotNull();
+    assertThatThrownBy(() -> bound.forTenant("c"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("already bound to tenant 'a'");
+    assertThatThrownBy(() -> TrustedIssuer.withKeys(ISSUER, TestTokens.keys()).forTenant(" "))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("must not be blank");
+  }
+
+  @Test
   void verify_missingTenantClaim_rejectedAsInvalidClaims() {
     String token = rs256(header("RS256", "k1"), claims("").replace("\"tenant\":\"t1\",", ""), RSA);
 
