@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -49,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * {@code BYPASSRLS} and owns nothing, so that row-level security applies to it as in production;
  * {@link DataSource} parameters and {@link #applicationDataSource()} connect as that role, and
  * {@link #ownerDataSource()} as the owner that ran the migrations. With {@code GUARDRAILS_PG_URL}
- * the URL's user needs the right to create databases and roles.
+ * the URL's user needs the right to create databases and roles, and the databases the run created
+ * are dropped when the JVM exits (PostgreSQL 13 or later).
  *
  * <p>Thread-safe; {@link #start()} runs once however often it is called.
  */
@@ -67,6 +69,12 @@ public final class GuardrailsPostgres implements BeforeAllCallback, ParameterRes
 
   private static final String RUN_ID = HexFormat.of().formatHex(new SecureRandom().generateSeed(4));
   private static @Nullable PGSimpleDataSource server;
+
+  /** Whether the server is the user's (named by the URL variable) rather than an embedded one. */
+  private static boolean external;
+
+  /** The databases this JVM created on an external server, dropped when it exits. */
+  private static final List<String> CREATED = new CopyOnWriteArrayList<>();
 
   private final List<String> userMigrations;
   private final @Nullable String applicationRole;
@@ -112,6 +120,9 @@ public final class GuardrailsPostgres implements BeforeAllCallback, ParameterRes
     PGSimpleDataSource admin = server();
     String database = "guardrails_test_" + RUN_ID + "_" + DATABASES.incrementAndGet();
     execute(admin, "CREATE DATABASE " + database);
+    if (external) {
+      CREATED.add(database);
+    }
     PGSimpleDataSource ownerSource = copy(admin, database);
     Migrations.Builder migrations = Migrations.builder(ownerSource, Dialect.postgresql());
     migrations.userLocations(userMigrations.toArray(String[]::new));
@@ -190,6 +201,9 @@ public final class GuardrailsPostgres implements BeforeAllCallback, ParameterRes
       PGSimpleDataSource admin = new PGSimpleDataSource();
       if (url != null && !url.isBlank()) {
         admin.setURL(url);
+        external = true;
+        Runtime.getRuntime()
+            .addShutdownHook(new Thread(() -> dropCreatedAtExit(admin), "guardrails-pg-drop"));
       } else {
         EmbeddedPostgres embedded = startEmbedded();
         admin.setServerNames(new String[] {"localhost"});
@@ -218,6 +232,18 @@ public final class GuardrailsPostgres implements BeforeAllCallback, ParameterRes
       embedded.close();
     } catch (IOException e) {
       LOG.warn("could not stop embedded PostgreSQL at exit", e);
+    }
+  }
+
+  /** Drops this run's databases on the user's server; the embedded server goes away whole. */
+  private static void dropCreatedAtExit(PGSimpleDataSource admin) {
+    admin.setLoginTimeout(5);
+    for (String database : CREATED) {
+      try {
+        execute(admin, "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+      } catch (IllegalStateException e) {
+        LOG.warn("could not drop test database {} at exit; drop it by hand", database, e);
+      }
     }
   }
 
