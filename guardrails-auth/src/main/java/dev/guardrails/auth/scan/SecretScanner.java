@@ -1,5 +1,6 @@
 package dev.guardrails.auth.scan;
 
+import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -27,9 +29,11 @@ import java.util.zip.ZipInputStream;
  *
  * <p>Content is streamed in chunks that overlap by {@value ScanRule#MAX_MATCH_LENGTH} characters,
  * so memory stays bounded whatever the file or line length, and a key that straddles two chunks is
- * still found once. Bytes are read as ISO-8859-1, so offsets and columns count bytes; gzip files
- * (pre-compressed bundles, {@code .js.gz}) are decompressed on the fly and their offsets count
- * decompressed bytes. Media files (images, fonts, video) are skipped.
+ * still found once. Bytes are read as ISO-8859-1, so offsets and columns count bytes. Zip archives
+ * and gzip content are recognised by their first bytes whatever their name ({@code .apk}, {@code
+ * .vsix}, {@code .whl}; pre-compressed {@code .js.gz} bundles, npm {@code .tgz} packages), opened
+ * on the fly up to the archive depth, and their offsets count decompressed bytes. Media files
+ * (images, fonts, video) are skipped.
  *
  * <p>Usage from a test: {@code assertThat(SecretScanner.withDefaults().scan(Path.of("target")))
  * .isEmpty();}. Immutable and thread-safe.
@@ -40,6 +44,10 @@ public final class SecretScanner {
   static final int DEFAULT_CHUNK_SIZE = 1 << 20;
 
   private static final Set<String> ARCHIVE_EXTENSIONS = Set.of("jar", "war", "ear", "zip", "aar");
+
+  private static final byte[] ZIP_MAGIC = {'P', 'K', 3, 4};
+  private static final byte[] GZIP_MAGIC = {0x1f, (byte) 0x8b};
+  private static final int MAGIC_LENGTH = 4;
 
   private static final Set<String> SKIPPED_EXTENSIONS =
       Set.of(
@@ -129,21 +137,41 @@ public final class SecretScanner {
   }
 
   private void scanFile(Path file, String name, List<Finding> findings) throws IOException {
-    String extension = extension(name);
-    if (SKIPPED_EXTENSIONS.contains(extension)) {
+    if (SKIPPED_EXTENSIONS.contains(extension(name))) {
       return;
     }
     try (InputStream in = Files.newInputStream(file)) {
-      if (ARCHIVE_EXTENSIONS.contains(extension)) {
-        scanArchive(name, in, 1, findings);
-      } else if (extension.equals("gz")) {
-        try (InputStream gzip = new GZIPInputStream(new NonClosing(in))) {
-          scanStream(name, gzip, findings);
-        }
-      } else {
-        scanStream(name, in, findings);
-      }
+      scanContent(name, in, 0, findings);
     }
+  }
+
+  /**
+   * Scans a file or an archive entry by what it is, told by its first bytes (or, for archives, its
+   * name): a zip archive is opened entry by entry, gzip (a {@code .js.gz} bundle, an npm {@code
+   * .tgz} package) is decompressed and looked at again, anything else is scanned as it is. Each
+   * archive or gzip layer counts towards the archive depth, so nesting cannot run away.
+   */
+  private void scanContent(String name, InputStream raw, int depth, List<Finding> findings)
+      throws IOException {
+    BufferedInputStream in = new BufferedInputStream(new NonClosing(raw));
+    in.mark(MAGIC_LENGTH);
+    byte[] magic = in.readNBytes(MAGIC_LENGTH);
+    in.reset();
+    boolean zip = startsWith(magic, ZIP_MAGIC) || ARCHIVE_EXTENSIONS.contains(extension(name));
+    if (depth < maxArchiveDepth && zip) {
+      scanArchive(name, in, depth + 1, findings);
+    } else if (depth < maxArchiveDepth && startsWith(magic, GZIP_MAGIC)) {
+      try (InputStream gzip = new GZIPInputStream(in)) {
+        scanContent(name, gzip, depth + 1, findings);
+      }
+    } else {
+      scanStream(name, in, findings);
+    }
+  }
+
+  private static boolean startsWith(byte[] bytes, byte[] prefix) {
+    return bytes.length >= prefix.length
+        && Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
   }
 
   private void scanArchive(String name, InputStream in, int depth, List<Finding> findings)
@@ -151,23 +179,10 @@ public final class SecretScanner {
     ZipInputStream zip = new ZipInputStream(new NonClosing(in));
     ZipEntry entry;
     while ((entry = zip.getNextEntry()) != null) {
-      if (entry.isDirectory()) {
+      if (entry.isDirectory() || SKIPPED_EXTENSIONS.contains(extension(entry.getName()))) {
         continue;
       }
-      String entryName = name + "!/" + entry.getName();
-      String extension = extension(entry.getName());
-      if (SKIPPED_EXTENSIONS.contains(extension)) {
-        continue;
-      }
-      if (ARCHIVE_EXTENSIONS.contains(extension) && depth < maxArchiveDepth) {
-        scanArchive(entryName, zip, depth + 1, findings);
-      } else if (extension.equals("gz")) {
-        try (InputStream gzip = new GZIPInputStream(new NonClosing(zip))) {
-          scanStream(entryName, gzip, findings);
-        }
-      } else {
-        scanStream(entryName, zip, findings);
-      }
+      scanContent(name + "!/" + entry.getName(), zip, depth, findings);
     }
   }
 

@@ -262,6 +262,56 @@ final class SecretScannerTest {
   }
 
   @Test
+  void scan_npmTarballAndZipUnderAnyName_recognisedByTheirFirstBytes() throws IOException {
+    // an npm package is a gzipped tar: the file content sits uncompressed after its tar header
+    byte[] tarHeader = new byte[512];
+    byte[] name = "package/dist/index.js".getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(name, 0, tarHeader, 0, name.length);
+    try (OutputStream out =
+        new java.util.zip.GZIPOutputStream(
+            Files.newOutputStream(dir.resolve("widget-1.0.0.tgz")))) {
+      out.write(tarHeader);
+      out.write(("module.exports='" + STRIPE_LIVE + "';").getBytes(StandardCharsets.US_ASCII));
+    }
+    try (ZipOutputStream zip =
+        new ZipOutputStream(Files.newOutputStream(dir.resolve("app-release.apk")))) {
+      zip.putNextEntry(new ZipEntry("assets/config.json"));
+      zip.write(("{\"key\":\"" + OPENAI + "\"}").getBytes(StandardCharsets.US_ASCII));
+      zip.closeEntry();
+    }
+    try (OutputStream out =
+        new java.util.zip.GZIPOutputStream(Files.newOutputStream(dir.resolve("bundle")))) {
+      out.write(("const k='" + GITHUB + "'").getBytes(StandardCharsets.US_ASCII));
+    }
+
+    assertThat(scanner.scan(dir))
+        .extracting(Finding::file, Finding::ruleId)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                "app-release.apk!/assets/config.json", "openai-api-key"),
+            org.assertj.core.groups.Tuple.tuple("bundle", "github-token"),
+            org.assertj.core.groups.Tuple.tuple("widget-1.0.0.tgz", "stripe-secret-key"));
+  }
+
+  @Test
+  void scan_gzipNestedDeeperThanTheArchiveDepth_stopsUnpackingWithoutFailing() throws IOException {
+    byte[] content = ("k='" + STRIPE_LIVE + "'").getBytes(StandardCharsets.US_ASCII);
+    for (int layer = 0; layer < 6; layer++) {
+      ByteArrayOutputStream packed = new ByteArrayOutputStream();
+      try (OutputStream out = new java.util.zip.GZIPOutputStream(packed)) {
+        out.write(content);
+      }
+      content = packed.toByteArray();
+    }
+    Files.write(dir.resolve("layers.gz"), content);
+
+    assertThat(scanner.scan(dir)).as("six layers, depth 3: still compressed").isEmpty();
+    assertThat(SecretScanner.builder().maxArchiveDepth(6).build().scan(dir))
+        .extracting(Finding::ruleId)
+        .containsExactly("stripe-secret-key");
+  }
+
+  @Test
   void scan_databaseUrlsWithoutUserOrWithPasswordAfterOtherParameters_found() throws IOException {
     String password = "Zr3LwX0p" + "Vt6Qx9";
     Files.writeString(
