@@ -5,6 +5,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Classifies API keys as test or live by their provider's well-known prefix, and refuses a key
@@ -30,17 +33,37 @@ import java.util.Optional;
  *   <tr><td>{@code sk-proj-}, {@code sk-svcacct-}, {@code sk-} (legacy)</td><td>openai</td>
  *       <td>LIVE</td><td>secret</td></tr>
  *   <tr><td>{@code sk-admin-}</td><td>openai</td><td>LIVE</td><td>admin</td></tr>
+ *   <tr><td>{@code AKIA} + 16 of {@code [A-Z0-9]}</td><td>aws</td><td>LIVE</td>
+ *       <td>access_key_id</td></tr>
+ *   <tr><td>{@code ASIA} + 16 of {@code [A-Z0-9]}</td><td>aws</td><td>LIVE</td>
+ *       <td>temporary_access_key_id</td></tr>
  * </table>
  *
- * <p>OpenAI and Anthropic have no test keys: every key of theirs is live and billed. Anything else
- * is {@link ApiKeyMode#UNKNOWN}. No method here ever puts a key into a message or a log; at most
- * its well-known prefix, as {@link #mask(String)} does.
+ * <p>OpenAI, Anthropic and AWS have no test keys: every key of theirs is live and billed (an AWS
+ * access key id, long-term or temporary, reaches a real account). An AWS key id is recognized only
+ * in its exact form, 20 upper-case letters and digits, so that another secret that merely starts
+ * with those four letters is not taken for one. Anything else is {@link ApiKeyMode#UNKNOWN}. No
+ * method here ever puts a key into a message or a log; at most its well-known prefix, as {@link
+ * #mask(String)} does.
  *
  * <p>Stateless and thread-safe.
  */
 public final class ApiKeys {
 
-  private record Rule(String prefix, ApiKeyClassification classification) {}
+  /** A prefix, and the shape of the rest of the key when the provider fixes it (else any). */
+  private record Rule(String prefix, @Nullable Pattern rest, ApiKeyClassification classification) {
+
+    boolean matches(String key) {
+      return key.startsWith(prefix)
+          && (rest == null || rest.matcher(key).region(prefix.length(), key.length()).matches());
+    }
+  }
+
+  /** The rest of an AWS access key id after its four-letter prefix. */
+  private static final Pattern AWS_KEY_ID_REST = Pattern.compile("[A-Z0-9]{16}");
+
+  /** Providers whose every key is live: there is no test mode to switch to. */
+  private static final Set<String> NO_TEST_KEYS = Set.of("openai", "anthropic", "aws");
 
   private static final List<Rule> RULES =
       List.of(
@@ -58,7 +81,9 @@ public final class ApiKeys {
               rule("sk-proj-", "openai", ApiKeyMode.LIVE, "secret"),
               rule("sk-svcacct-", "openai", ApiKeyMode.LIVE, "secret"),
               rule("sk-admin-", "openai", ApiKeyMode.LIVE, "admin"),
-              rule("sk-", "openai", ApiKeyMode.LIVE, "secret"))
+              rule("sk-", "openai", ApiKeyMode.LIVE, "secret"),
+              rule("AKIA", AWS_KEY_ID_REST, "aws", ApiKeyMode.LIVE, "access_key_id"),
+              rule("ASIA", AWS_KEY_ID_REST, "aws", ApiKeyMode.LIVE, "temporary_access_key_id"))
           .stream()
           .sorted(Comparator.comparingInt((Rule r) -> r.prefix().length()).reversed())
           .toList();
@@ -114,8 +139,7 @@ public final class ApiKeys {
       throw new IllegalStateException(
           describe(keyName, key, classification, env)
               + ": use a test-mode key outside production"
-              + (classification.provider().equals("openai")
-                      || classification.provider().equals("anthropic")
+              + (NO_TEST_KEYS.contains(classification.provider())
                   ? " (this provider has no test keys: use a fake or a stub of it)"
                   : "")
               + ", or set "
@@ -151,10 +175,15 @@ public final class ApiKeys {
   private static Optional<Rule> match(String key) {
     Objects.requireNonNull(key, "key");
     String stripped = key.strip();
-    return RULES.stream().filter(rule -> stripped.startsWith(rule.prefix())).findFirst();
+    return RULES.stream().filter(rule -> rule.matches(stripped)).findFirst();
   }
 
   private static Rule rule(String prefix, String provider, ApiKeyMode mode, String kind) {
-    return new Rule(prefix, new ApiKeyClassification(provider, mode, kind));
+    return rule(prefix, null, provider, mode, kind);
+  }
+
+  private static Rule rule(
+      String prefix, @Nullable Pattern rest, String provider, ApiKeyMode mode, String kind) {
+    return new Rule(prefix, rest, new ApiKeyClassification(provider, mode, kind));
   }
 }

@@ -46,7 +46,10 @@ public final class GuardContext {
 
   private static final Logger LOG = LoggerFactory.getLogger(GuardContext.class);
 
-  /** The innermost open scope of each thread; absent when no scope is open. */
+  /**
+   * The innermost open scope of each thread, absent when no scope is open. The open scopes of a
+   * thread form a stack through {@link Scope#previous}; a scope is open exactly while it is on it.
+   */
   private static final ThreadLocal<Scope> CURRENT = new ThreadLocal<>();
 
   private static final SecureRandom DEFAULT_RANDOM = new SecureRandom();
@@ -184,7 +187,8 @@ public final class GuardContext {
    * Binds this context to the current thread until the returned scope is closed, and writes its
    * correlation id, actor id and tenant id into the MDC. Scopes nest: closing one restores the
    * context and the three MDC values that were there when it was opened. Close scopes in the
-   * reverse order of opening, on the thread that opened them, with try-with-resources.
+   * reverse order of opening, on the thread that opened them, with try-with-resources; see {@link
+   * Scope#close()} for how scopes closed out of order are repaired.
    *
    * @return the scope to close
    */
@@ -342,16 +346,28 @@ public final class GuardContext {
     }
 
     /**
-     * Restores the context and the three MDC values that were bound when this scope was opened
-     * (removing MDC keys that were absent then). Closing a closed scope does nothing.
+     * Ends this scope: restores the context and the three MDC values that were bound when it was
+     * opened (removing MDC keys that were absent then). Closing a closed scope does nothing.
      *
-     * <p>Scopes closed out of order are repaired and a warning is logged: closing an outer scope
-     * while an inner one is still open restores the state from before the outer scope (so a leaked
-     * inner scope cannot outlive the request), and closing that inner scope later restores the same
-     * state again.
+     * <p>The scopes of a thread form a stack: opening a scope pushes it, and a scope is open
+     * exactly while it is on the stack. Closing repairs scopes that were not closed in order
+     * (logging a warning), by this rule:
+     *
+     * <ul>
+     *   <li>Closing the innermost open scope pops it and restores what was bound before it.
+     *   <li>Closing a scope while scopes opened after it are still open (they leaked) ends those
+     *       inner scopes with it, so they cannot outlive the request, and restores what was bound
+     *       before this scope.
+     *   <li>Closing a scope that was already ended that way, later, does nothing at all: what was
+     *       bound before it is stale by then, and scopes opened since must stay bound. A context
+     *       that was unbound is therefore never bound again by a late close.
+     * </ul>
+     *
+     * <p>So at any moment the thread's context and MDC values are those of the innermost open
+     * scope, or those from before the outermost scope when none is open.
      *
      * @throws IllegalStateException if called on a thread other than the one that opened the scope;
-     *     the scope stays open
+     *     the scope stays open and neither thread's state changes
      */
     @Override
     public void close() {
@@ -366,25 +382,51 @@ public final class GuardContext {
       if (closed) {
         return;
       }
-      closed = true;
-      if (CURRENT.get() != this) {
+      Scope innermost = CURRENT.get();
+      if (innermost != this) {
+        int leaked = endInnerScopes(innermost);
+        if (leaked < 0) {
+          // not on the stack: cannot happen, as every scope taken off the stack is marked closed
+          closed = true;
+          return;
+        }
         LOG.warn(
-            "GuardContext scopes closed out of order on thread {}: close the innermost scope first,"
-                + " with try-with-resources",
-            Text.quote(thread.getName()));
+            "GuardContext scopes closed out of order on thread {}: {} inner scope(s) were still"
+                + " open and end with their outer scope; close the innermost scope first, with"
+                + " try-with-resources",
+            Text.quote(thread.getName()),
+            leaked);
       }
-      Scope target = this;
-      while (target.previous != null && target.previous.closed) {
-        target = target.previous;
-      }
-      if (target.previous == null) {
+      closed = true;
+      if (previous == null) {
         CURRENT.remove();
       } else {
-        CURRENT.set(target.previous);
+        CURRENT.set(previous);
       }
-      restoreMdc(MDC_CORRELATION_ID, target.previousCorrelationId);
-      restoreMdc(MDC_ACTOR_ID, target.previousActorId);
-      restoreMdc(MDC_TENANT_ID, target.previousTenantId);
+      restoreMdc(MDC_CORRELATION_ID, previousCorrelationId);
+      restoreMdc(MDC_ACTOR_ID, previousActorId);
+      restoreMdc(MDC_TENANT_ID, previousTenantId);
+    }
+
+    /**
+     * Marks closed every scope above this one on the stack that starts at {@code innermost}.
+     *
+     * @return how many scopes were marked, or -1 (marking none) if this scope is not on that stack
+     */
+    private int endInnerScopes(@Nullable Scope innermost) {
+      int depth = 0;
+      Scope scope = innermost;
+      while (scope != null && scope != this) {
+        depth++;
+        scope = scope.previous;
+      }
+      if (scope == null) {
+        return -1;
+      }
+      for (Scope inner = innermost; inner != null && inner != this; inner = inner.previous) {
+        inner.closed = true;
+      }
+      return depth;
     }
 
     private static void restoreMdc(String key, @Nullable String value) {

@@ -23,7 +23,19 @@ public record Money(long micros, Currency currency) implements Comparable<Money>
   /** Micro-units per unit of currency. */
   public static final long MICROS_PER_UNIT = 1_000_000L;
 
+  /** The longest text {@link #of(String, Currency)} parses, once whitespace is stripped. */
+  public static final int MAX_TEXT_LENGTH = 100;
+
   private static final int MICRO_DIGITS = 6;
+
+  /** Digits before the decimal point of the largest amount, 9223372036854.775807. */
+  private static final int MAX_INTEGER_DIGITS = 13;
+
+  /** The range of amounts, for messages. */
+  private static final String RANGE =
+      BigDecimal.valueOf(Long.MIN_VALUE, MICRO_DIGITS).toPlainString()
+          + " to "
+          + BigDecimal.valueOf(Long.MAX_VALUE, MICRO_DIGITS).toPlainString();
 
   /**
    * Creates an amount.
@@ -49,38 +61,67 @@ public record Money(long micros, Currency currency) implements Comparable<Money>
   }
 
   /**
-   * Parses a decimal amount exactly, e.g. {@code "5"}, {@code "-0.25"}, {@code "0.000125"}.
+   * Parses a decimal amount exactly, e.g. {@code "5"}, {@code "-0.25"}, {@code "0.000125"}, {@code
+   * "1.5E+3"}. Zero is accepted in any form, whatever its scale or exponent ({@code "0E-10"},
+   * {@code "0.000000000"}, {@code "0E+30"}); trailing zeros after the sixth decimal place are
+   * accepted too ({@code "1.500000000"}).
    *
    * @param decimal the amount, in the syntax of {@link BigDecimal#BigDecimal(String)}, with at most
-   *     6 decimal places
+   *     6 significant decimal places and at most {@value #MAX_TEXT_LENGTH} characters once
+   *     surrounding whitespace is stripped
    * @param currency the currency
    * @return the amount
    * @throws NullPointerException if an argument is null
-   * @throws IllegalArgumentException if the text is not a decimal number, has more than 6 decimal
-   *     places or does not fit in a {@code long} of micro-units
+   * @throws IllegalArgumentException if the text is longer than {@value #MAX_TEXT_LENGTH}
+   *     characters, is not a decimal number, has a nonzero digit after the sixth decimal place or
+   *     does not fit in a {@code long} of micro-units; the message quotes the text and says which
+   *     rule it broke
    */
   public static Money of(String decimal, Currency currency) {
     Objects.requireNonNull(decimal, "decimal");
     Objects.requireNonNull(currency, "currency");
+    String text = decimal.strip();
+    // BigDecimal parses and strips zeros in quadratic time: a long text must not reach it
+    if (text.length() > MAX_TEXT_LENGTH) {
+      throw new IllegalArgumentException(
+          "money amount must be at most "
+              + MAX_TEXT_LENGTH
+              + " characters, but was "
+              + text.length()
+              + " characters: "
+              + Text.quote(text));
+    }
     BigDecimal amount;
     try {
-      amount = new BigDecimal(decimal.strip());
+      amount = new BigDecimal(text);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
-          "money amount must be a decimal number, but was " + Text.quote(decimal), e);
+          "money amount must be a decimal number such as 12.50, -0.000125 or 1.5E+3, but was "
+              + Text.quote(decimal),
+          e);
     }
-    if (amount.signum() != 0 && amount.stripTrailingZeros().scale() > MICRO_DIGITS) {
+    if (amount.signum() == 0) {
+      return zero(currency);
+    }
+    // the digits before the decimal point, in long arithmetic: both terms can be near int limits;
+    // checked before any conversion, so that "1e999999999" cannot cost a huge computation
+    long integerDigits = (long) amount.precision() - amount.scale();
+    if (integerDigits > MAX_INTEGER_DIGITS) {
+      throw overflow(decimal, currency, null);
+    }
+    int decimalPlaces = amount.stripTrailingZeros().scale();
+    if (decimalPlaces > MICRO_DIGITS) {
       throw new IllegalArgumentException(
-          "money amount must have at most 6 decimal places, but was " + Text.quote(decimal));
-    }
-    // checked before the exact conversion so that "1e999999999" cannot cost a huge computation
-    if (amount.precision() - amount.scale() > 19) {
-      throw overflow(decimal, null);
+          "money amount must have at most 6 decimal places (a micro-unit), but was "
+              + Text.quote(decimal)
+              + " with "
+              + decimalPlaces
+              + "; round it to 6 places first");
     }
     try {
       return new Money(amount.movePointRight(MICRO_DIGITS).longValueExact(), currency);
     } catch (ArithmeticException e) {
-      throw overflow(decimal, e);
+      throw overflow(decimal, currency, e);
     }
   }
 
@@ -102,11 +143,16 @@ public record Money(long micros, Currency currency) implements Comparable<Money>
    * @return the sum
    * @throws NullPointerException if {@code other} is null
    * @throws IllegalArgumentException if the currencies differ
-   * @throws ArithmeticException if the sum overflows a {@code long} of micro-units
+   * @throws ArithmeticException if the sum overflows a {@code long} of micro-units; the message
+   *     names both amounts and the range
    */
   public Money plus(Money other) {
     requireSameCurrency(this, other);
-    return new Money(Math.addExact(micros, other.micros), currency);
+    long sum = micros + other.micros;
+    if (((micros ^ sum) & (other.micros ^ sum)) < 0) {
+      throw arithmeticOverflow(this + " + " + other);
+    }
+    return new Money(sum, currency);
   }
 
   /**
@@ -116,11 +162,33 @@ public record Money(long micros, Currency currency) implements Comparable<Money>
    * @return the difference
    * @throws NullPointerException if {@code other} is null
    * @throws IllegalArgumentException if the currencies differ
-   * @throws ArithmeticException if the difference overflows a {@code long} of micro-units
+   * @throws ArithmeticException if the difference overflows a {@code long} of micro-units; the
+   *     message names both amounts and the range
    */
   public Money minus(Money other) {
     requireSameCurrency(this, other);
-    return new Money(Math.subtractExact(micros, other.micros), currency);
+    long difference = micros - other.micros;
+    if (((micros ^ other.micros) & (micros ^ difference)) < 0) {
+      throw arithmeticOverflow(this + " - " + other);
+    }
+    return new Money(difference, currency);
+  }
+
+  /**
+   * Returns this amount multiplied by a whole number, exactly, e.g. a unit price times a quantity.
+   *
+   * @param factor the multiplier
+   * @return the product
+   * @throws ArithmeticException if the product overflows a {@code long} of micro-units; the message
+   *     names the amount, the factor and the range
+   */
+  public Money times(long factor) {
+    long high = Math.multiplyHigh(micros, factor);
+    long product = micros * factor;
+    if (high != (product >> 63)) {
+      throw arithmeticOverflow(this + " * " + factor);
+    }
+    return new Money(product, currency);
   }
 
   /** {@return whether the amount is below zero} */
@@ -192,11 +260,26 @@ public record Money(long micros, Currency currency) implements Comparable<Money>
     return first;
   }
 
-  private static IllegalArgumentException overflow(String decimal, @Nullable Throwable cause) {
+  private static IllegalArgumentException overflow(
+      String decimal, Currency currency, @Nullable Throwable cause) {
     return new IllegalArgumentException(
-        "money amount must fit in a long of micro-units (at most about 9.2 trillion units), but"
-            + " was "
-            + Text.quote(decimal),
+        "money amount must fit in a long of micro-units, from "
+            + RANGE
+            + " "
+            + currency.getCurrencyCode()
+            + ", but was "
+            + Text.quote(decimal)
+            + "; check the input, as larger amounts cannot be represented",
         cause);
+  }
+
+  private ArithmeticException arithmeticOverflow(String operation) {
+    return new ArithmeticException(
+        "money arithmetic overflows a long of micro-units: "
+            + operation
+            + " is outside "
+            + RANGE
+            + " "
+            + currency.getCurrencyCode());
   }
 }

@@ -136,11 +136,19 @@ final class Text {
 
   /**
    * Describes a wait for an end user in whole seconds, rounded up, at least one: "1 second", "30
-   * seconds".
+   * seconds". Exact for every duration, up to {@code "9223372036854775808 seconds"} for the
+   * longest; never throws and never wraps.
    */
   static String seconds(Duration duration) {
-    long seconds = duration.getSeconds() + (duration.getNano() > 0 ? 1 : 0);
-    return seconds <= 1 ? "1 second" : seconds + " seconds";
+    long seconds = duration.getSeconds();
+    if (seconds < 0) {
+      return "1 second";
+    }
+    // at most 2^63 once rounded up, which a long holds when read as unsigned
+    long roundedUp = seconds + (duration.getNano() > 0 ? 1 : 0);
+    return Long.compareUnsigned(roundedUp, 1) <= 0
+        ? "1 second"
+        : Long.toUnsignedString(roundedUp) + " seconds";
   }
 
   /**

@@ -43,11 +43,57 @@ final class ApiKeysTest {
 
   @Test
   void classify_unknownOrWhitespace() {
-    assertThat(ApiKeys.classify("AKIAIOSFODNN7EXAMPLE")).isEqualTo(ApiKeyClassification.UNKNOWN);
+    assertThat(ApiKeys.classify("ghp_" + SECRET)).isEqualTo(ApiKeyClassification.UNKNOWN);
     assertThat(ApiKeys.classify("")).isEqualTo(ApiKeyClassification.UNKNOWN);
     assertThat(ApiKeys.classify("sk_other_" + SECRET).mode()).isEqualTo(ApiKeyMode.UNKNOWN);
     assertThat(ApiKeys.classify("  sk_live_" + SECRET + "\n").mode()).isEqualTo(ApiKeyMode.LIVE);
     assertThatThrownBy(() -> ApiKeys.classify(null)).hasMessage("key");
+  }
+
+  @Test
+  void classify_awsAccessKeyIds_areLiveAwsKeys() {
+    assertThat(ApiKeys.classify("AKIAIOSFODNN7EXAMPLE"))
+        .isEqualTo(new ApiKeyClassification("aws", ApiKeyMode.LIVE, "access_key_id"));
+    assertThat(ApiKeys.classify(" ASIAY34FZKBOKMUTVV7A\n"))
+        .isEqualTo(new ApiKeyClassification("aws", ApiKeyMode.LIVE, "temporary_access_key_id"));
+    assertThat(ApiKeys.mask("AKIAIOSFODNN7EXAMPLE")).isEqualTo("AKIA\u2026");
+  }
+
+  @Test
+  void classify_awsPrefixWithoutKeyIdShape_isUnknown() {
+    for (String notAnId :
+        new String[] {
+          "AKIA",
+          "AKIAIOSFODNN7EXAMPL",
+          "AKIAIOSFODNN7EXAMPLE1",
+          "AKIAiosfodnn7example",
+          "ASIA" + SECRET,
+          "akiaiosfodnn7example",
+          "AKIAIOSFODNN7EXAMP_E"
+        }) {
+      assertThat(ApiKeys.classify(notAnId)).as(notAnId).isEqualTo(ApiKeyClassification.UNKNOWN);
+      assertThat(ApiKeys.mask(notAnId)).as(notAnId).isEqualTo("\u2026");
+    }
+  }
+
+  @Test
+  void requireAllowedIn_awsKeyIdOutsideProduction_throwsSayingNoTestKeys() {
+    assertThatThrownBy(
+            () ->
+                ApiKeys.requireAllowedIn(
+                    Environment.DEVELOPMENT, "AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(
+            "API key 'AWS_ACCESS_KEY_ID' (AKIA\u2026) is a live aws access_key_id key, but the"
+                + " environment is development: use a test-mode key outside production (this"
+                + " provider has no test keys: use a fake or a stub of it), or set"
+                + " GUARDRAILS_ENV=production if this really is production")
+        .message()
+        .doesNotContain("IOSFODNN7EXAMPLE");
+    assertThat(
+            ApiKeys.requireAllowedIn(
+                Environment.PRODUCTION, "AWS_ACCESS_KEY_ID", "ASIAY34FZKBOKMUTVV7A"))
+        .isEqualTo(new ApiKeyClassification("aws", ApiKeyMode.LIVE, "temporary_access_key_id"));
   }
 
   @Test

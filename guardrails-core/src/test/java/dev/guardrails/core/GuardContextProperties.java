@@ -26,6 +26,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.From;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import net.jqwik.api.lifecycle.AfterContainer;
@@ -129,6 +130,120 @@ final class GuardContextProperties {
     } finally {
       assertThat(ThreadState.take()).isEqualTo(before);
     }
+  }
+
+  /** What one step of a random scope history does on the test thread. */
+  enum StepKind {
+    OPEN,
+    OPEN_UNBOUND,
+    CLOSE,
+    CLOSE_ON_OTHER_THREAD
+  }
+
+  /** One step; {@code index} picks the actor to open or the scope (open or not) to close. */
+  record Step(StepKind kind, int index) {}
+
+  private static final List<Actor> STEP_ACTORS =
+      List.of(Fixtures.ALICE, Fixtures.BILLING, Actor.job("nightly", "tenant-2"));
+
+  /**
+   * Whatever the order scopes are opened and closed in (closing an outer scope before an inner one,
+   * closing a leaked scope late after others were opened, closing twice, trying to close on another
+   * thread), the thread's context and its MDC values are those of the innermost scope still open,
+   * where a scope is still open until it or a scope opened before it is closed; and a scope reports
+   * itself closed exactly then.
+   */
+  @Property(tries = 500)
+  void close_anyOrder_threadStateFollowsInnermostOpenScope(
+      @ForAll("steps") List<Step> steps, @ForAll("mdcValues") Map<String, String> initialMdc)
+      throws Exception {
+    initialMdc.forEach(MDC::put);
+    List<GuardContext.Scope> scopes = new ArrayList<>();
+    List<Optional<GuardContext>> bound = new ArrayList<>();
+    List<Integer> openStack = new ArrayList<>();
+    try {
+      for (Step step : steps) {
+        switch (step.kind()) {
+          case OPEN -> {
+            GuardContext context =
+                GuardContext.of(
+                    STEP_ACTORS.get(step.index() % STEP_ACTORS.size()), "c-" + scopes.size(), NOW);
+            openStack.add(scopes.size());
+            bound.add(Optional.of(context));
+            scopes.add(context.open());
+          }
+          case OPEN_UNBOUND -> {
+            openStack.add(scopes.size());
+            bound.add(Optional.empty());
+            scopes.add(GuardContext.unbound());
+          }
+          case CLOSE -> {
+            if (!scopes.isEmpty()) {
+              int closing = step.index() % scopes.size();
+              scopes.get(closing).close();
+              int position = openStack.indexOf(closing);
+              if (position >= 0) {
+                openStack.subList(position, openStack.size()).clear();
+              }
+            }
+          }
+          case CLOSE_ON_OTHER_THREAD -> {
+            if (!scopes.isEmpty()) {
+              GuardContext.Scope scope = scopes.get(step.index() % scopes.size());
+              assertThatThrownBy(() -> WORKER.submit(scope::close).get())
+                  .hasCauseInstanceOf(IllegalStateException.class);
+            }
+          }
+        }
+        assertThat(ThreadState.take())
+            .as("after %s", step)
+            .isEqualTo(expectedState(initialMdc, bound, openStack));
+        for (int i = 0; i < scopes.size(); i++) {
+          assertThat(scopes.get(i).toString())
+              .as("scope %d after %s", i, step)
+              .startsWith("GuardContext.Scope[" + (openStack.contains(i) ? "open" : "closed"));
+        }
+      }
+    } finally {
+      for (int i = scopes.size() - 1; i >= 0; i--) {
+        scopes.get(i).close();
+      }
+    }
+    assertThat(GuardContext.currentIfBound()).isEmpty();
+    assertThat(MDC.getCopyOfContextMap()).isEqualTo(initialMdc);
+  }
+
+  private static ThreadState expectedState(
+      Map<String, String> initialMdc, List<Optional<GuardContext>> bound, List<Integer> openStack) {
+    Map<String, String> mdc = new HashMap<>(initialMdc);
+    if (openStack.isEmpty()) {
+      return new ThreadState(Optional.empty(), Map.copyOf(mdc));
+    }
+    Optional<GuardContext> innermost = bound.get(openStack.get(openStack.size() - 1));
+    mdc.remove(GuardContext.MDC_CORRELATION_ID);
+    mdc.remove(GuardContext.MDC_ACTOR_ID);
+    mdc.remove(GuardContext.MDC_TENANT_ID);
+    innermost.ifPresent(
+        context -> {
+          mdc.put(GuardContext.MDC_CORRELATION_ID, context.correlationId());
+          mdc.put(GuardContext.MDC_ACTOR_ID, context.actor().id());
+          mdc.put(GuardContext.MDC_TENANT_ID, context.actor().tenantId());
+        });
+    return new ThreadState(innermost, Map.copyOf(mdc));
+  }
+
+  @Provide
+  Arbitrary<List<Step>> steps() {
+    Arbitrary<StepKind> kinds =
+        Arbitraries.frequency(
+            Tuple.of(4, StepKind.OPEN),
+            Tuple.of(1, StepKind.OPEN_UNBOUND),
+            Tuple.of(4, StepKind.CLOSE),
+            Tuple.of(1, StepKind.CLOSE_ON_OTHER_THREAD));
+    return Combinators.combine(kinds, Arbitraries.integers().between(0, 1_000))
+        .as(Step::new)
+        .list()
+        .ofMaxSize(30);
   }
 
   @Property(tries = 200)

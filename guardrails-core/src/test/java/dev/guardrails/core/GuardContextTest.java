@@ -229,6 +229,62 @@ final class GuardContextTest {
   }
 
   @Test
+  void close_innerLeakedAfterOuterClosed_lateCloseKeepsScopeOpenedSince() {
+    GuardContext.Scope outerScope = GuardContext.of(ALICE, "outer", NOW).open();
+    GuardContext.Scope leaked = GuardContext.of(BILLING, "leaked", NOW).open();
+    outerScope.close();
+    GuardContext next = GuardContext.of(ALICE, "next", NOW);
+
+    try (GuardContext.Scope nextScope = next.open()) {
+      leaked.close();
+
+      assertThat(GuardContext.current()).isSameAs(nextScope.context());
+      assertThat(MDC.get(GuardContext.MDC_CORRELATION_ID)).isEqualTo("next");
+      assertThat(MDC.get(GuardContext.MDC_ACTOR_ID)).isEqualTo("alice");
+    }
+    assertThat(GuardContext.currentIfBound()).isEmpty();
+    assertThat(MDC.get(GuardContext.MDC_CORRELATION_ID)).isNull();
+  }
+
+  @Test
+  void close_innerLeakedAfterMiddleClosed_lateCloseDoesNotRebindStaleContext() {
+    GuardContext outer = GuardContext.of(ALICE, "outer", NOW);
+    GuardContext.Scope outerScope = outer.open();
+    GuardContext.Scope middleScope = GuardContext.of(BILLING, "middle", NOW).open();
+    GuardContext.Scope leaked = GuardContext.of(ALICE, "leaked", NOW).open();
+    middleScope.close();
+    GuardContext next = GuardContext.of(BILLING, "next", NOW);
+    GuardContext.Scope nextScope = next.open();
+
+    leaked.close();
+
+    assertThat(GuardContext.current()).isSameAs(next);
+    assertThat(MDC.get(GuardContext.MDC_CORRELATION_ID)).isEqualTo("next");
+    nextScope.close();
+    assertThat(GuardContext.current()).isSameAs(outer);
+    assertThat(MDC.get(GuardContext.MDC_CORRELATION_ID)).isEqualTo("outer");
+    outerScope.close();
+    assertThat(GuardContext.currentIfBound()).isEmpty();
+  }
+
+  @Test
+  void close_outerClosedFirst_lateInnerCloseNeverResurrectsMiddle() {
+    GuardContext.Scope outerScope = GuardContext.of(ALICE, "outer", NOW).open();
+    GuardContext.Scope middleScope = GuardContext.of(BILLING, "middle", NOW).open();
+    GuardContext.Scope innerScope = GuardContext.of(ALICE, "inner", NOW).open();
+
+    outerScope.close();
+    assertThat(middleScope).hasToString("GuardContext.Scope[closed correlationId=middle]");
+    innerScope.close();
+
+    assertThat(GuardContext.currentIfBound()).isEmpty();
+    assertThat(MDC.get(GuardContext.MDC_CORRELATION_ID)).isNull();
+    middleScope.close();
+    assertThat(GuardContext.currentIfBound()).isEmpty();
+    assertThat(MDC.get(GuardContext.MDC_ACTOR_ID)).isNull();
+  }
+
+  @Test
   void close_onAnotherThread_throwsAndLeavesScopeOpen() throws Exception {
     GuardContext.Scope scope = Fixtures.aliceContext().open();
     try {

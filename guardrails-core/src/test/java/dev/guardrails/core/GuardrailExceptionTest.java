@@ -230,6 +230,21 @@ final class GuardrailExceptionTest {
   }
 
   @Test
+  void retryAfter_longestDuration_saysItExactlyInsteadOfWrappingToOneSecond() {
+    Duration longest = Duration.ofSeconds(Long.MAX_VALUE, 999_999_999);
+
+    assertThat(new RateLimited("x", longest).getMessage())
+        .isEqualTo("Too many requests; try again in 9223372036854775808 seconds.");
+    assertThat(new UpstreamUnavailable("u", longest, "r", null).getMessage())
+        .endsWith("try again in 9223372036854775808 seconds.");
+    assertThat(new RateLimited("x", Duration.ofSeconds(Long.MAX_VALUE)).getMessage())
+        .endsWith("in 9223372036854775807 seconds.");
+    assertThat(Text.seconds(Duration.ofSeconds(Long.MIN_VALUE))).isEqualTo("1 second");
+    assertThat(Text.seconds(Duration.ofSeconds(1))).isEqualTo("1 second");
+    assertThat(Text.seconds(Duration.ofSeconds(1, 1))).isEqualTo("2 seconds");
+  }
+
+  @Test
   void budgetExceeded_publicMessageSaysResetDetailsCarryAmounts() {
     Instant resetsAt = Instant.parse("2026-11-23T00:00:00Z");
     BudgetExceeded e =

@@ -2,8 +2,11 @@ package dev.guardrails.core;
 
 import static dev.guardrails.core.Fixtures.USD;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.function.Supplier;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -46,6 +49,39 @@ final class MoneyProperties {
   void compareTo_agreesWithMicros(@ForAll("amounts") Money a, @ForAll("amounts") Money b) {
     assertThat(Integer.signum(a.compareTo(b)))
         .isEqualTo(Long.signum(Long.compare(a.micros(), b.micros())));
+  }
+
+  /** Whatever the operands, each operation is exact when it fits and throws when it does not. */
+  @Property
+  void arithmetic_anyOperands_exactOrThrowsNeverWraps(
+      @ForAll("anyMicros") long a, @ForAll("anyMicros") long b) {
+    Money x = Money.ofMicros(a, USD);
+    Money y = Money.ofMicros(b, USD);
+    BigInteger bigA = BigInteger.valueOf(a);
+    BigInteger bigB = BigInteger.valueOf(b);
+
+    assertExactOrOverflow(() -> x.plus(y), bigA.add(bigB));
+    assertExactOrOverflow(() -> x.minus(y), bigA.subtract(bigB));
+    assertExactOrOverflow(() -> x.times(b), bigA.multiply(bigB));
+  }
+
+  private static void assertExactOrOverflow(Supplier<Money> operation, BigInteger exact) {
+    if (exact.bitLength() < Long.SIZE) {
+      assertThat(operation.get()).isEqualTo(Money.ofMicros(exact.longValueExact(), USD));
+    } else {
+      assertThatThrownBy(operation::get)
+          .isInstanceOf(ArithmeticException.class)
+          .hasMessageStartingWith("money arithmetic overflows a long of micro-units: ");
+    }
+  }
+
+  @Provide
+  Arbitrary<Long> anyMicros() {
+    return Arbitraries.oneOf(
+        Arbitraries.longs(),
+        Arbitraries.longs().between(-3_037_000_500L, 3_037_000_500L),
+        Arbitraries.longs().between(-100, 100),
+        Arbitraries.of(Long.MIN_VALUE, Long.MAX_VALUE, -1L, 0L, 1L, 2L, -2L));
   }
 
   @Provide

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.Currency;
 import org.junit.jupiter.api.Test;
 
@@ -28,21 +29,72 @@ final class MoneyTest {
   void of_tooManyDecimals_throws() {
     assertThatThrownBy(() -> Money.of("0.0000001", USD))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("money amount must have at most 6 decimal places, but was '0.0000001'");
+        .hasMessage(
+            "money amount must have at most 6 decimal places (a micro-unit), but was '0.0000001'"
+                + " with 7; round it to 6 places first");
+    assertThatThrownBy(() -> Money.of("1E-2147483647", USD))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("but was '1E-2147483647' with 2147483647;");
+  }
+
+  @Test
+  void of_zeroWithAnyScaleOrExponent_isZero() {
+    for (String zero :
+        new String[] {
+          "0E-10",
+          "0.000000000",
+          "-0.0000000000000",
+          "0E+30",
+          "-0e+5",
+          "0E+2147483647",
+          "0E-2147483647",
+          new BigDecimal(BigInteger.ZERO, -1_000).toString(),
+          new BigDecimal(BigInteger.ZERO, Integer.MIN_VALUE + 1).toString(),
+          BigDecimal.ZERO.setScale(Integer.MAX_VALUE).toString()
+        }) {
+      assertThat(Money.of(zero, USD)).as(zero).isEqualTo(Money.zero(USD));
+    }
+  }
+
+  @Test
+  void of_textLongerThanLimit_throwsNamingLengthWithoutParsing() {
+    String huge = "1." + "0".repeat(200_000);
+
+    assertThatThrownBy(() -> Money.of(huge, USD))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("money amount must be at most 100 characters, but was 200002")
+        .hasMessageContaining("'1.000");
+    String longest = "1." + "0".repeat(Money.MAX_TEXT_LENGTH - 2);
+    assertThat(Money.of("  " + longest + "\n", USD)).isEqualTo(Money.of("1", USD));
   }
 
   @Test
   void of_overflowOrGarbage_throws() {
     assertThatThrownBy(() -> Money.of("9223372036855", USD))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("money amount must fit in a long of micro-units")
+        .hasMessage(
+            "money amount must fit in a long of micro-units, from -9223372036854.775808 to"
+                + " 9223372036854.775807 USD, but was '9223372036855'; check the input, as larger"
+                + " amounts cannot be represented")
         .hasCauseInstanceOf(ArithmeticException.class);
-    assertThatThrownBy(() -> Money.of("1e999999999", USD))
+    assertThatThrownBy(() -> Money.of("-9223372036854.775809", USD))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("money amount must fit in a long of micro-units");
+        .hasMessageContaining("but was '-9223372036854.775809'");
+    assertThat(Money.of("-9223372036854.775808", USD).micros()).isEqualTo(Long.MIN_VALUE);
+    for (String huge : new String[] {"1e999999999", "1E+2147483647", "-12E+2147483647"}) {
+      assertThatThrownBy(() -> Money.of(huge, USD))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("must fit in a long of micro-units")
+          .hasMessageContaining("but was '" + huge + "'");
+    }
     assertThatThrownBy(() -> Money.of("five", USD))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("money amount must be a decimal number, but was 'five'");
+        .hasMessage(
+            "money amount must be a decimal number such as 12.50, -0.000125 or 1.5E+3, but was"
+                + " 'five'");
+    assertThatThrownBy(() -> Money.of("0E-2147483648", USD))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("but was '0E-2147483648'");
     assertThatThrownBy(() -> Money.of("NaN", USD)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Money.of(null, USD)).hasMessage("decimal");
     assertThatThrownBy(() -> Money.of("1", null)).hasMessage("currency");
@@ -69,13 +121,34 @@ final class MoneyTest {
   }
 
   @Test
-  void plus_overflow_throwsArithmeticException() {
+  void plusMinusTimes_overflow_throwNamingOperandsAndRange() {
     Money max = Money.ofMicros(Long.MAX_VALUE, USD);
+    Money min = Money.ofMicros(Long.MIN_VALUE, USD);
 
     assertThatThrownBy(() -> max.plus(Money.ofMicros(1, USD)))
-        .isInstanceOf(ArithmeticException.class);
-    assertThatThrownBy(() -> Money.ofMicros(Long.MIN_VALUE, USD).minus(Money.ofMicros(1, USD)))
-        .isInstanceOf(ArithmeticException.class);
+        .isInstanceOf(ArithmeticException.class)
+        .hasMessage(
+            "money arithmetic overflows a long of micro-units: 9223372036854.775807 USD +"
+                + " 0.000001 USD is outside -9223372036854.775808 to 9223372036854.775807 USD");
+    assertThatThrownBy(() -> min.minus(Money.ofMicros(1, USD)))
+        .isInstanceOf(ArithmeticException.class)
+        .hasMessageContaining(": -9223372036854.775808 USD - 0.000001 USD is outside");
+    assertThatThrownBy(() -> min.times(-1))
+        .isInstanceOf(ArithmeticException.class)
+        .hasMessageContaining(": -9223372036854.775808 USD * -1 is outside");
+    assertThatThrownBy(() -> Money.of("5000000", USD).times(2_000_000))
+        .isInstanceOf(ArithmeticException.class)
+        .hasMessageContaining(": 5000000.00 USD * 2000000 is outside");
+  }
+
+  @Test
+  void times_fits_isExact() {
+    assertThat(Money.of("0.25", USD).times(3)).isEqualTo(Money.of("0.75", USD));
+    assertThat(Money.of("0.25", USD).times(-4)).isEqualTo(Money.of("-1", USD));
+    assertThat(Money.ofMicros(Long.MIN_VALUE, USD).times(1).micros()).isEqualTo(Long.MIN_VALUE);
+    assertThat(Money.ofMicros(Long.MAX_VALUE, USD).times(-1).micros()).isEqualTo(-Long.MAX_VALUE);
+    assertThat(Money.ofMicros(Long.MAX_VALUE, USD).times(0)).isEqualTo(Money.zero(USD));
+    assertThat(Money.ofMicros(-1, EUR).times(Long.MIN_VALUE + 1).currency()).isEqualTo(EUR);
   }
 
   @Test
