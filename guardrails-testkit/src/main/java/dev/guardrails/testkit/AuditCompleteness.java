@@ -38,6 +38,15 @@ import org.opentest4j.AssertionFailedError;
  * rolled back leave no note, so only committed changes are checked. It needs a role that may create
  * tables, functions and triggers (the owner); never install it in production.
  *
+ * <p>A {@code TRUNCATE} fires no row trigger, so a {@code BEFORE TRUNCATE} statement trigger notes
+ * each row it removes (also when another table's {@code TRUNCATE ... CASCADE} reaches a watched
+ * one); each is a {@link AuditFinding.Kind#RAW_WRITE} of operation {@code TRUNCATE} unless the
+ * transaction audited the row's {@code DELETE}. A {@code TRUNCATE} of an empty watched table is
+ * still one finding, with record id {@code *}: the repository never truncates, so the statement is
+ * raw whatever it found. A raw {@code DELETE} or {@code UPDATE} that matches no row changes nothing
+ * and is not a finding; seed the table so that the code under test has rows to change. Rows hidden
+ * from the owner by a forced row-level security policy are not seen.
+ *
  * <p>Immutable and thread-safe; checking reads only.
  */
 public final class AuditCompleteness {
@@ -46,6 +55,9 @@ public final class AuditCompleteness {
       Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}(\\.[A-Za-z_][A-Za-z0-9_]{0,62})?");
   private static final Pattern COLUMN = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
   private static final String CHANGES = "guardrails_testkit_change";
+
+  /** The record id of a TRUNCATE that found the table empty. */
+  private static final String WHOLE_TABLE = "*";
 
   private final DataSource dataSource;
   private final Map<String, Watched> watched;
@@ -113,6 +125,36 @@ public final class AuditCompleteness {
             + " nullif(current_setting('guardrails.correlation_id', true), ''));\n"
             + "  RETURN NULL;\n"
             + "END $$");
+    // TRUNCATE fires no row trigger: a statement trigger notes, before the rows go, each row it
+    // removes, or the table itself when it holds none (the statement is raw all the same).
+    ddl.add(
+        "CREATE OR REPLACE FUNCTION guardrails_testkit_capture_truncate() RETURNS trigger"
+            + " LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$\n"
+            + "DECLARE n bigint;\n"
+            + "BEGIN\n"
+            + "  EXECUTE format('INSERT INTO "
+            + CHANGES
+            + " (is_audit, table_name, record_id, op, row_tenant, tx_tenant, tx_actor,"
+            + " tx_correlation) SELECT false, $1, r->>$2, ''TRUNCATE'', r->>$3, $4, $5, $6"
+            + " FROM (SELECT to_jsonb(t) AS r FROM %s t) s', TG_RELID::regclass)\n"
+            + "  USING TG_ARGV[2], TG_ARGV[0], TG_ARGV[1],"
+            + " nullif(current_setting('guardrails.tenant_id', true), ''),"
+            + " nullif(current_setting('guardrails.actor_id', true), ''),"
+            + " nullif(current_setting('guardrails.correlation_id', true), '');\n"
+            + "  GET DIAGNOSTICS n = ROW_COUNT;\n"
+            + "  IF n = 0 THEN\n"
+            + "    INSERT INTO "
+            + CHANGES
+            + " (is_audit, table_name, record_id, op, tx_tenant, tx_actor, tx_correlation)\n"
+            + "    VALUES (false, TG_ARGV[2], '"
+            + WHOLE_TABLE
+            + "', 'TRUNCATE',"
+            + " nullif(current_setting('guardrails.tenant_id', true), ''),"
+            + " nullif(current_setting('guardrails.actor_id', true), ''),"
+            + " nullif(current_setting('guardrails.correlation_id', true), ''));\n"
+            + "  END IF;\n"
+            + "  RETURN NULL;\n"
+            + "END $$");
     ddl.add(
         "CREATE OR REPLACE FUNCTION guardrails_testkit_capture_audit() RETURNS trigger"
             + " LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$\n"
@@ -133,6 +175,17 @@ public final class AuditCompleteness {
           "CREATE TRIGGER guardrails_testkit_capture AFTER INSERT OR UPDATE OR DELETE ON "
               + w.table
               + " FOR EACH ROW EXECUTE FUNCTION guardrails_testkit_capture('"
+              + w.idColumn
+              + "', '"
+              + w.tenantColumn
+              + "', '"
+              + w.table
+              + "')");
+      ddl.add("DROP TRIGGER IF EXISTS guardrails_testkit_capture_truncate ON " + w.table);
+      ddl.add(
+          "CREATE TRIGGER guardrails_testkit_capture_truncate BEFORE TRUNCATE ON "
+              + w.table
+              + " FOR EACH STATEMENT EXECUTE FUNCTION guardrails_testkit_capture_truncate('"
               + w.idColumn
               + "', '"
               + w.tenantColumn
@@ -201,15 +254,7 @@ public final class AuditCompleteness {
       List<Change> trail = e.getValue();
       for (int i = 0; i < Math.max(changes.size(), trail.size()); i++) {
         if (i >= trail.size()) {
-          Change c = changes.get(i);
-          findings.add(
-              new AuditFinding(
-                  AuditFinding.Kind.RAW_WRITE,
-                  c.table,
-                  c.recordId,
-                  c.op,
-                  "committed without an audit row in its transaction"
-                      + (c.txActor == null ? " (outside any guardrails transaction)" : "")));
+          findings.add(rawWrite(changes.get(i)));
         } else if (i >= changes.size()) {
           Change a = trail.get(i);
           findings.add(
@@ -247,10 +292,31 @@ public final class AuditCompleteness {
     }
   }
 
+  private static AuditFinding rawWrite(Change c) {
+    String detail;
+    if (c.op.equals("TRUNCATE") && c.recordId.equals(WHOLE_TABLE)) {
+      detail =
+          "TRUNCATE committed without an audit row; the table was empty here, but the statement"
+              + " deletes every row unaudited wherever it has some";
+    } else if (c.op.equals("TRUNCATE")) {
+      detail = "TRUNCATE deleted the row without an audit row in its transaction";
+    } else {
+      detail = "committed without an audit row in its transaction";
+    }
+    return new AuditFinding(
+        AuditFinding.Kind.RAW_WRITE,
+        c.table,
+        c.recordId,
+        c.op,
+        detail + (c.txActor == null ? " (outside any guardrails transaction)" : ""));
+  }
+
   private static void compare(Change row, Change audit, List<AuditFinding> findings) {
     List<String> wrong = new ArrayList<>();
     boolean opMatches =
-        row.op.equals(audit.op) || (row.op.equals("UPDATE") && audit.op.equals("SOFT_DELETE"));
+        row.op.equals(audit.op)
+            || (row.op.equals("UPDATE") && audit.op.equals("SOFT_DELETE"))
+            || (row.op.equals("TRUNCATE") && audit.op.equals("DELETE"));
     if (!opMatches) {
       wrong.add("action " + audit.op + " for a " + row.op);
     }

@@ -7,9 +7,9 @@ import java.util.Objects;
  *
  * @param kind what is wrong
  * @param table the watched table
- * @param recordId the changed record's id
- * @param operation the database operation ({@code INSERT}, {@code UPDATE}, {@code DELETE}) or, for
- *     an audit row without a change, the audit action
+ * @param recordId the changed record's id, or {@code *} for a {@code TRUNCATE} of an empty table
+ * @param operation the database operation ({@code INSERT}, {@code UPDATE}, {@code DELETE}, {@code
+ *     TRUNCATE}) or, for an audit row without a change, the audit action
  * @param detail a human-readable explanation
  */
 public record AuditFinding(

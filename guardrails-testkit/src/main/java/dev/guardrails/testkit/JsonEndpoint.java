@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -82,7 +83,7 @@ public final class JsonEndpoint {
    * Sends a body as {@code application/json} and returns what the endpoint answered.
    *
    * @param body the raw bytes, sent as they are (malformed ones included)
-   * @return status, content type and body of the answer
+   * @return status, content type, headers and body of the answer
    * @throws UncheckedIOException if the request could not be sent or the answer not read, e.g.
    *     because the server closed the connection while the body was still being sent
    */
@@ -97,10 +98,11 @@ public final class JsonEndpoint {
     try {
       HttpResponse<byte[]> response =
           CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-      return HttpExchange.of(
+      return new HttpExchange(
           response.statusCode(),
           response.headers().firstValue("Content-Type").orElse(""),
-          response.body());
+          response.headers().map(),
+          new String(response.body(), StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException(
           method

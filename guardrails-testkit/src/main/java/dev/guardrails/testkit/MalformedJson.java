@@ -1,8 +1,10 @@
 package dev.guardrails.testkit;
 
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
@@ -11,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -51,11 +54,23 @@ public final class MalformedJson {
     DUPLICATE_KEY,
     /** The body cut short. */
     TRUNCATED,
-    /** A body larger than any sane limit. */
+    /**
+     * The example padded with insignificant whitespace to one byte more than the size asked for:
+     * valid in every other way, so only a size limit rejects it.
+     */
     OVERSIZED,
-    /** A value nested thousands of levels deep. */
+    /**
+     * A value nested thousands of levels deep under an added property, in a body small enough
+     * (about 10 KB) for the size limit not to reject it first. Nesting always changes the shape;
+     * what this case checks is that the parser's depth limit, which comes before any binding,
+     * answers with a client problem rather than a stack overflow.
+     */
     DEEPLY_NESTED,
-    /** Bytes that are not UTF-8 inside a string. */
+    /**
+     * Bytes that are not UTF-8 at the start of one of the example's text values, so that they reach
+     * the string decoder; one case per top-level text property, else for the first nested text.
+     * Only an example without any text gets an added property holding them.
+     */
     INVALID_UTF8
   }
 
@@ -127,10 +142,12 @@ public final class MalformedJson {
    * Like {@link #from(String)}, with the size of the {@link Defect#OVERSIZED} case chosen.
    *
    * @param validExample a body the endpoint accepts; must be a JSON object
-   * @param oversizeBytes the size of the oversized body; set it above the endpoint's limit
+   * @param oversizeBytes the oversized body has one byte more; set it at or above the endpoint's
+   *     limit
    * @return the arbitrary
    * @throws IllegalArgumentException if the example is not a JSON object or the size is not
-   *     positive
+   *     positive or not above the deeply nested case's size (which a smaller limit would reject for
+   *     its size before its depth is read)
    */
   public static Arbitrary<Case> from(String validExample, int oversizeBytes) {
     Objects.requireNonNull(validExample, "validExample");
@@ -139,7 +156,16 @@ public final class MalformedJson {
           "oversize bytes must be positive, but was " + oversizeBytes);
     }
     ObjectNode example = parseObject(validExample);
-    return Arbitraries.of(cases(example, oversizeBytes));
+    Case nested = deeplyNested(example);
+    if (nested.body.length >= oversizeBytes) {
+      throw new IllegalArgumentException(
+          "oversize bytes must exceed the deeply nested case's "
+              + nested.body.length
+              + " bytes, or a size limit below them rejects that case before its depth is read,"
+              + " but was "
+              + oversizeBytes);
+    }
+    return Arbitraries.of(cases(example, oversizeBytes, nested));
   }
 
   private static ObjectNode parseObject(String validExample) {
@@ -157,7 +183,7 @@ public final class MalformedJson {
         "valid example must be a JSON object, but was: " + validExample);
   }
 
-  private static List<Case> cases(ObjectNode example, int oversizeBytes) {
+  private static List<Case> cases(ObjectNode example, int oversizeBytes, Case nested) {
     List<Case> cases = new ArrayList<>();
     String compact = example.toString();
 
@@ -203,9 +229,9 @@ public final class MalformedJson {
             Defect.TRUNCATED,
             "body cut in half",
             compact.substring(0, Math.max(1, compact.length() / 2))));
-    cases.add(oversized(example, oversizeBytes));
-    cases.add(deeplyNested(example));
-    cases.add(invalidUtf8(compact));
+    cases.add(oversized(compact, oversizeBytes));
+    cases.add(nested);
+    cases.addAll(invalidUtf8(example));
     return List.copyOf(cases);
   }
 
@@ -220,10 +246,15 @@ public final class MalformedJson {
     return nodes.textNode("not a " + value.getNodeType().name().toLowerCase(Locale.ROOT));
   }
 
-  private static Case oversized(ObjectNode example, int oversizeBytes) {
-    ObjectNode big = example.deepCopy();
-    big.put("zz_padding", "a".repeat(oversizeBytes));
-    return text(Defect.OVERSIZED, "body of more than " + oversizeBytes + " bytes", big.toString());
+  private static Case oversized(String compact, int oversizeBytes) {
+    // whitespace, not an added property: an endpoint that rejects unknown properties but has no
+    // size limit must not pass this case
+    int exampleBytes = compact.getBytes(StandardCharsets.UTF_8).length;
+    String padding = " ".repeat(oversizeBytes + 1 - exampleBytes);
+    return text(
+        Defect.OVERSIZED,
+        "the example padded with whitespace to " + (oversizeBytes + 1) + " bytes",
+        compact.substring(0, compact.length() - 1) + padding + "}");
   }
 
   private static Case deeplyNested(ObjectNode example) {
@@ -236,16 +267,88 @@ public final class MalformedJson {
         Defect.DEEPLY_NESTED, "a value nested " + NESTING_DEPTH + " arrays deep", json.toString());
   }
 
-  private static Case invalidUtf8(String compact) {
+  private static List<Case> invalidUtf8(ObjectNode example) {
+    List<JsonPointer> targets = new ArrayList<>();
+    for (Map.Entry<String, JsonNode> field : example.properties()) {
+      if (field.getValue().isTextual()) {
+        targets.add(JsonPointer.empty().appendProperty(field.getKey()));
+      }
+    }
+    if (targets.isEmpty()) {
+      JsonPointer nested = firstText(example, JsonPointer.empty());
+      if (nested != null) {
+        targets.add(nested);
+      }
+    }
+    List<Case> cases = new ArrayList<>();
+    for (JsonPointer target : targets) {
+      String where =
+          target.tail() != null && target.tail().matches()
+              ? "property '" + target.getMatchingProperty() + "'"
+              : "the text at " + target;
+      cases.add(
+          withInvalidUtf8(example, target, where + " starting with the invalid sequence C3 28"));
+    }
+    if (cases.isEmpty()) {
+      ObjectNode added = example.deepCopy();
+      added.put("zz_text", "caf");
+      cases.add(
+          withInvalidUtf8(
+              added,
+              JsonPointer.compile("/zz_text"),
+              "added property 'zz_text' starting with the invalid sequence C3 28 (the example"
+                  + " has no text to put it in)"));
+    }
+    return cases;
+  }
+
+  /** Writes the example with the text at the target prefixed by the bytes C3 28. */
+  private static Case withInvalidUtf8(ObjectNode example, JsonPointer target, String description) {
+    String original = example.at(target).textValue();
+    String escaped = JsonNodeFactory.instance.textNode(original).toString();
+    escaped = escaped.substring(1, escaped.length() - 1);
+    String compact = example.toString();
+    String marker = "zz_marker";
+    while (compact.contains(marker)) {
+      marker += "_";
+    }
+    ObjectNode marked = example.deepCopy();
+    JsonNode parent = marked.at(target.head());
+    if (parent instanceof ObjectNode object) {
+      object.put(target.last().getMatchingProperty(), marker);
+    } else if (parent instanceof ArrayNode array) {
+      array.set(target.last().getMatchingIndex(), array.textNode(marker));
+    }
+    String[] around = marked.toString().split(marker, 2);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    byte[] prefix = "{\"zz_text\":\"caf".getBytes(StandardCharsets.UTF_8);
-    bytes.write(prefix, 0, prefix.length);
+    bytes.writeBytes(around[0].getBytes(StandardCharsets.UTF_8));
     bytes.write(0xC3); // a lead byte of a two-byte sequence ...
     bytes.write(0x28); // ... followed by a byte that cannot continue it
-    byte[] rest = ("\"," + compact.substring(1)).getBytes(StandardCharsets.UTF_8);
-    bytes.write(rest, 0, rest.length);
-    return new Case(
-        Defect.INVALID_UTF8, "a string holding the invalid sequence C3 28", bytes.toByteArray());
+    bytes.writeBytes(escaped.getBytes(StandardCharsets.UTF_8));
+    bytes.writeBytes(around[1].getBytes(StandardCharsets.UTF_8));
+    return new Case(Defect.INVALID_UTF8, description, bytes.toByteArray());
+  }
+
+  private static @Nullable JsonPointer firstText(JsonNode node, JsonPointer at) {
+    if (node.isTextual()) {
+      return at;
+    }
+    if (node instanceof ObjectNode object) {
+      for (Map.Entry<String, JsonNode> field : object.properties()) {
+        JsonPointer found = firstText(field.getValue(), at.appendProperty(field.getKey()));
+        if (found != null) {
+          return found;
+        }
+      }
+    } else if (node instanceof ArrayNode array) {
+      for (int i = 0; i < array.size(); i++) {
+        JsonPointer found = firstText(array.get(i), at.appendIndex(i));
+        if (found != null) {
+          return found;
+        }
+      }
+    }
+    return null;
   }
 
   private static Case text(Defect defect, String description, String body) {

@@ -14,6 +14,7 @@ import dev.guardrails.data.TableMapping;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -33,19 +34,44 @@ final class AuditCompletenessTest {
   record Memo(UUID id, String title) {}
 
   static final TableMapping<Memo> MEMOS = TableMapping.forRecord(Memo.class, "memos").build();
+  static final TableMapping<Memo> DRAFTS =
+      TableMapping.forRecord(Memo.class, "memo_drafts").build();
 
   static AuditCompleteness audit;
   static AuditedRepository<Memo> memos;
+  static AuditedRepository<Memo> drafts;
 
   @BeforeAll
   static void setUp() {
     DataSource owner = PG.ownerDataSource();
-    audit = AuditCompleteness.builder(owner).watch("memos", "id", "tenant_id").build();
+    audit =
+        AuditCompleteness.builder(owner)
+            .watch("memos", "id", "tenant_id")
+            .watch("memo_drafts", "id", "tenant_id")
+            .build();
     audit.install();
     audit.install(); // idempotent
-    memos =
-        AuditedRepository.of(
-            Database.builder(owner, Dialect.postgresql()).build(), MEMOS, RowScope.tenant());
+    Database db = Database.builder(owner, Dialect.postgresql()).build();
+    memos = AuditedRepository.of(db, MEMOS, RowScope.tenant());
+    drafts = AuditedRepository.of(db, DRAFTS, RowScope.tenant());
+  }
+
+  /** Runs raw SQL as the owner, outside any guardrails transaction. */
+  static void raw(String sql) throws SQLException {
+    try (Connection c = PG.ownerDataSource().getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  /** Empties memo_drafts and returns a mark after that, so a test starts from a known table. */
+  static long emptyDraftsAndMark() throws SQLException {
+    raw("TRUNCATE memo_drafts");
+    return audit.mark();
+  }
+
+  static Memo draft(String title) throws Exception {
+    return as("alice", "acme", () -> drafts.insert(new Memo(UUID.randomUUID(), title)));
   }
 
   @SuppressWarnings("try")
@@ -204,6 +230,138 @@ final class AuditCompletenessTest {
       }
       c.rollback();
     }
+
+    assertThat(audit.findings(mark)).isEmpty();
+  }
+
+  @Test
+  void findings_rawTruncateOfAFilledTable_reportsEveryRemovedRow() throws Exception {
+    emptyDraftsAndMark();
+    Memo first = draft("one");
+    Memo second = draft("two");
+    long mark = audit.mark();
+
+    raw("TRUNCATE memo_drafts");
+
+    List<AuditFinding> findings = audit.findings(mark);
+    assertThat(findings)
+        .extracting(AuditFinding::recordId)
+        .containsExactlyInAnyOrder(first.id().toString(), second.id().toString());
+    assertThat(findings)
+        .allSatisfy(
+            f -> {
+              assertThat(f.kind()).isEqualTo(AuditFinding.Kind.RAW_WRITE);
+              assertThat(f.table()).isEqualTo("memo_drafts");
+              assertThat(f.operation()).isEqualTo("TRUNCATE");
+            });
+    assertThatThrownBy(() -> audit.assertComplete(mark))
+        .hasMessageContaining("RAW_WRITE memo_drafts/" + first.id() + " TRUNCATE");
+  }
+
+  @Test
+  void findings_rawTruncateOfAnEmptyTable_reportedOnceForTheTable() throws Exception {
+    long mark = emptyDraftsAndMark();
+
+    raw("TRUNCATE memo_drafts");
+
+    assertThat(audit.findings(mark))
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.kind()).isEqualTo(AuditFinding.Kind.RAW_WRITE);
+              assertThat(f.table()).isEqualTo("memo_drafts");
+              assertThat(f.recordId()).isEqualTo("*");
+              assertThat(f.operation()).isEqualTo("TRUNCATE");
+              assertThat(f.detail()).contains("empty");
+            });
+  }
+
+  @Test
+  void findings_rawTruncateCascadingToAWatchedTable_reportsItsRows() throws Exception {
+    emptyDraftsAndMark();
+    Memo memo = draft("cascaded");
+    long mark = audit.mark();
+
+    raw("TRUNCATE draft_parents CASCADE");
+
+    assertThat(audit.findings(mark))
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.recordId()).isEqualTo(memo.id().toString());
+              assertThat(f.operation()).isEqualTo("TRUNCATE");
+            });
+  }
+
+  @Test
+  void findings_truncateAfterAuditingEachRowsDelete_passes() throws Exception {
+    emptyDraftsAndMark();
+    Memo memo = draft("audited away");
+    long mark = audit.mark();
+    try (Connection c = PG.ownerDataSource().getConnection()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement settings =
+              c.prepareStatement(
+                  "SELECT set_config('guardrails.tenant_id', 'acme', true),"
+                      + " set_config('guardrails.actor_id', 'alice', true),"
+                      + " set_config('guardrails.correlation_id', 'corr-1', true)");
+          PreparedStatement audited =
+              c.prepareStatement(
+                  "INSERT INTO guardrails_audit (tenant_id, table_name, record_id, action,"
+                      + " actor_id, actor_kind, correlation_id, transaction_id, occurred_at)"
+                      + " VALUES ('acme', 'memo_drafts', ?, 'DELETE', 'alice', 'PERSON',"
+                      + " 'corr-1', 'tx', now())");
+          Statement truncate = c.createStatement()) {
+        settings.executeQuery().close();
+        audited.setString(1, memo.id().toString());
+        audited.executeUpdate();
+        truncate.execute("TRUNCATE memo_drafts");
+      }
+      c.commit();
+    }
+
+    assertThat(audit.findings(mark)).isEmpty();
+  }
+
+  @Test
+  void findings_rolledBackTruncate_isNotAFinding() throws Exception {
+    emptyDraftsAndMark();
+    draft("kept");
+    long mark = audit.mark();
+    try (Connection c = PG.ownerDataSource().getConnection()) {
+      c.setAutoCommit(false);
+      try (Statement s = c.createStatement()) {
+        s.execute("TRUNCATE memo_drafts");
+      }
+      c.rollback();
+    }
+
+    assertThat(audit.findings(mark)).isEmpty();
+  }
+
+  @Test
+  void findings_rawDeleteOfAFilledTable_reportsEveryRow() throws Exception {
+    emptyDraftsAndMark();
+    draft("one");
+    draft("two");
+    long mark = audit.mark();
+
+    raw("DELETE FROM memo_drafts");
+
+    assertThat(audit.findings(mark))
+        .hasSize(2)
+        .allSatisfy(
+            f -> {
+              assertThat(f.kind()).isEqualTo(AuditFinding.Kind.RAW_WRITE);
+              assertThat(f.operation()).isEqualTo("DELETE");
+            });
+  }
+
+  @Test
+  void findings_rawDeleteOfAnEmptyTable_changesNothingAndIsNotAFinding() throws Exception {
+    long mark = emptyDraftsAndMark();
+
+    raw("DELETE FROM memo_drafts");
 
     assertThat(audit.findings(mark)).isEmpty();
   }
