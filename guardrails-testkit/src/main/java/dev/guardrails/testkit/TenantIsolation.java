@@ -76,10 +76,12 @@ public final class TenantIsolation {
   /**
    * SQL states that mean the database refused a probe: insufficient privilege (also raised for a
    * row-level security violation), read-only transaction, not-null, foreign-key and check
-   * violations, and an exception raised by a trigger or function.
+   * violations, an exception raised by a trigger or function, and the two ways a policy fails
+   * closed on a missing or empty setting: reading it without {@code missing_ok} (undefined object)
+   * or casting the empty string to the tenant column's type (invalid text representation).
    */
   private static final Set<String> REFUSALS =
-      Set.of("42501", "25006", "23502", "23503", "23514", "P0001");
+      Set.of("42501", "25006", "23502", "23503", "23514", "P0001", "42704", "22P02");
 
   private static final String CURRENT_TENANT =
       "SELECT nullif(current_setting('" + Transaction.TENANT_SETTING + "', true), '')";
