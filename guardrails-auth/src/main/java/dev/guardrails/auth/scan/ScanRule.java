@@ -43,7 +43,7 @@ public final class ScanRule {
               "openai-api-key",
               "OpenAI API key",
               Pattern.compile(
-                  "(?<![A-Za-z0-9_-])sk-(?:(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,400}"
+                  "(?<![A-Za-z0-9_-])sk-(?:(?:proj|svcacct|admin|None)-[A-Za-z0-9_-]{40,400}"
                       + "|[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}|[A-Za-z0-9]{48})(?![A-Za-z0-9_-])"),
               match -> true,
               0,

@@ -262,6 +262,27 @@ final class SecretScannerTest {
   }
 
   @Test
+  void scan_everyOpenAiKeyFamily_found() {
+    String body = RANDOM + RANDOM;
+    String text =
+        String.join(
+            "\n",
+            "a=sk-" + "proj-" + body,
+            "b=sk-" + "svcacct-" + body,
+            "c=sk-" + "admin-" + body,
+            "d=sk-" + "None-" + body,
+            "e=sk-" + RANDOM.substring(0, 20) + "T3BlbkFJ" + RANDOM.substring(0, 20),
+            "ignored=sk-" + "none-" + body);
+
+    List<Finding> findings =
+        scanner.scan(
+            "openai.env", new ByteArrayInputStream(text.getBytes(StandardCharsets.US_ASCII)));
+
+    assertThat(findings).extracting(Finding::ruleId).containsOnly("openai-api-key");
+    assertThat(findings).extracting(Finding::line).containsExactly(1L, 2L, 3L, 4L, 5L);
+  }
+
+  @Test
   void scan_npmTarballAndZipUnderAnyName_recognisedByTheirFirstBytes() throws IOException {
     // an npm package is a gzipped tar: the file content sits uncompressed after its tar header
     byte[] tarHeader = new byte[512];
