@@ -42,11 +42,13 @@ import org.jspecify.annotations.Nullable;
  * budgets.settle(callId, actualCost);                         // idempotent
  * }</pre>
  *
- * <p>A reservation is atomic across the applicable budgets (all or none). Settling is idempotent by
- * call id; a reservation that is never settled expires after {@link Builder#reservationTimeout} and
- * its amount is released. When a settle takes a budget's spend across one of its alert thresholds a
- * {@link BudgetCrossedEvent} is published, once per crossing per period, detected from the spend
- * before and after that same atomic update.
+ * <p>A call always reserves at least one micro-unit, even when its estimate is zero, so a budget
+ * that is used up stops every call, including those estimated to be free; the settle records the
+ * actual cost either way. A reservation is atomic across the applicable budgets (all or none).
+ * Settling is idempotent by call id; a reservation that is never settled expires after {@link
+ * Builder#reservationTimeout} and its amount is released. When a settle takes a budget's spend
+ * across one of its alert thresholds a {@link BudgetCrossedEvent} is published, once per crossing
+ * per period, detected from the spend before and after that same atomic update.
  *
  * <p>If the store cannot decide (e.g. the database is down) the reservation fails closed with
  * {@link UpstreamUnavailable} and a {@link FailureEvent}; a settle that cannot be written publishes
@@ -133,8 +135,9 @@ public final class BudgetGuard {
    * @param operation the operation called
    * @param estimate the estimated cost, in the budgets' currency
    * @return true if something was reserved, false if no budget applies
-   * @throws BudgetExceeded if the estimate would take a budget past its limit; names the budget and
-   *     scope key, the spend plus reservations, the limit and the reset time
+   * @throws BudgetExceeded if the estimate (at least one micro-unit) would take a budget past its
+   *     limit; names the budget and scope key, the spend plus reservations, the limit and the reset
+   *     time
    * @throws UpstreamUnavailable if the store cannot decide; nothing is reserved
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException if the estimate is negative or in another currency, or the
@@ -152,7 +155,7 @@ public final class BudgetGuard {
    * {@link #reserve(String, Actor, String, Money)} at a time the caller read from {@link #clock}.
    */
   boolean reserve(String callId, Actor actor, String operation, Money estimate, Instant now) {
-    List<BudgetLine> lines = lines(actor, operation, estimate.micros(), now);
+    List<BudgetLine> lines = lines(actor, operation, reservedMicros(estimate), now);
     if (lines.isEmpty()) {
       return false;
     }
@@ -187,6 +190,11 @@ public final class BudgetGuard {
             Math.addExact(outcome.spentMicros(), outcome.reservedMicros()), line.currency()),
         Money.ofMicros(line.limitMicros(), line.currency()),
         resetsAt);
+  }
+
+  /** The amount a call reserves: its estimate, and at least one micro-unit (see class doc). */
+  private static long reservedMicros(Money estimate) {
+    return Math.max(1L, estimate.micros());
   }
 
   /**
@@ -290,7 +298,7 @@ public final class BudgetGuard {
             totals,
             plan.limits,
             plan.enforced,
-            estimate.micros(),
+            reservedMicros(estimate),
             nowMillis,
             nowMillis + reservationTimeoutMillis);
     if (p == null) {

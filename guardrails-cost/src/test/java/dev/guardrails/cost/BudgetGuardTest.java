@@ -68,6 +68,39 @@ final class BudgetGuardTest {
   }
 
   @Test
+  void reserve_zeroEstimate_passesWhileRoomIsLeftButNotOnceTheBudgetIsUsedUp() {
+    BudgetGuard guard =
+        guard(InMemoryBudgetStore.create(), daily("user", BudgetScope.ACTOR, "1.00"));
+    guard.reserve("c1", ALICE, "chat", usd("0.999999"));
+    guard.settle("c1", usd("0.999999"));
+
+    assertThat(guard.reserve("free-1", ALICE, "chat", usd("0"))).isTrue();
+    guard.settle("free-1", usd("0.000001"));
+
+    assertThat(guard.status(ALICE, "chat").get(0).remaining()).isEqualTo(usd("0"));
+    assertThatThrownBy(() -> guard.reserve("free-2", ALICE, "chat", usd("0")))
+        .isInstanceOf(BudgetExceeded.class);
+    assertThat(guard.status(ALICE, "chat").get(0).reserved()).isEqualTo(usd("0"));
+  }
+
+  @Test
+  void reserve_zeroEstimateOnTheGeneralPath_alsoStopsOnAUsedUpBudget() {
+    // a rolling budget takes the general path (store.reserve with budget lines), not the fast one
+    Budget rolling =
+        Budget.builder("rolling")
+            .scope(BudgetScope.ACTOR)
+            .limit(usd("0.50"))
+            .period(BudgetPeriod.rolling(Duration.ofHours(1)))
+            .build();
+    BudgetGuard guard = guard(InMemoryBudgetStore.create(), rolling);
+    guard.reserve("c1", ALICE, "chat", usd("0.50"));
+    guard.settle("c1", usd("0.50"));
+
+    assertThatThrownBy(() -> guard.reserve("free", ALICE, "chat", usd("0")))
+        .isInstanceOf(BudgetExceeded.class);
+  }
+
+  @Test
   void reserve_crossingLimit_throwsBudgetExceededWithNameSpentLimitAndReset() {
     BudgetGuard guard =
         guard(InMemoryBudgetStore.create(), daily("user", BudgetScope.ACTOR, "1.00"));
@@ -297,7 +330,8 @@ final class BudgetGuardTest {
     spend(guard, "b", "1.00"); // 50% -> crosses 50
     spend(guard, "c", "0.50"); // 55%
     spend(guard, "d", "4.50"); // 100% -> crosses 80 and 100
-    spend(guard, "e", "0.00"); // nothing new
+    assertThatThrownBy(() -> spend(guard, "e", "0.00")) // used up: even a free call stops
+        .isInstanceOf(BudgetExceeded.class);
 
     assertThat(events.events(BudgetCrossedEvent.class))
         .extracting(BudgetCrossedEvent::thresholdPercent)
