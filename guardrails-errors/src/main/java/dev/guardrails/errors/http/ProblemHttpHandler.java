@@ -69,7 +69,9 @@ import org.slf4j.LoggerFactory;
  * gets a request body whose {@code close()} leaves the connection's stream open, and before a
  * problem is sent what is left of the body is read and discarded, up to {@linkplain
  * Builder#unreadBodyLimit(long) a limit} (default {@value #DEFAULT_UNREAD_BODY_LIMIT} bytes). A
- * body larger than that is left unread, and the connection is closed after the problem is sent.
+ * body larger than that is left unread, and the problem is sent with {@code Connection: close} and
+ * the connection closed after it; a body whose declared {@code Content-Length} already exceeds the
+ * limit is not read at all.
  *
  * <p>Thread-safe.
  */
@@ -132,7 +134,8 @@ public final class ProblemHttpHandler implements HttpHandler {
         CorrelationIds.fromHeaderOrNew(exchange.getRequestHeaders().getFirst(header), random);
     exchange.setAttribute(CORRELATION_ATTRIBUTE, correlationId);
     exchange.getResponseHeaders().set(header, correlationId);
-    DrainableRequestBody body = new DrainableRequestBody(exchange.getRequestBody());
+    DrainableRequestBody body =
+        new DrainableRequestBody(exchange.getRequestBody(), declaredLength(exchange));
     exchange.setStreams(body, null);
     ContextResolver contextResolver = resolver;
     // with a resolver, the request runs under its own context only, never one the thread still
@@ -164,6 +167,15 @@ public final class ProblemHttpHandler implements HttpHandler {
         isolated.close();
       }
     }
+  }
+
+  /** The body length the request declared, or -1 for a chunked body or none declared. */
+  private static long declaredLength(HttpExchange exchange) {
+    if (exchange.getRequestHeaders().containsKey("Transfer-Encoding")) {
+      return -1;
+    }
+    return DrainableRequestBody.declaredLength(
+        exchange.getRequestHeaders().getFirst("Content-Length"));
   }
 
   private static @Nullable GuardContext resolve(
@@ -200,15 +212,16 @@ public final class ProblemHttpHandler implements HttpHandler {
             exchange.getResponseCode());
         return;
       }
+      var headers = exchange.getResponseHeaders();
       if (!requestBody.drain(unreadBodyLimit)) {
         LOG.debug(
             "incident {}: more than {} bytes of the request body were left unread; the connection"
                 + " is closed after the problem",
             problem.incidentId(),
             unreadBodyLimit);
+        headers.set("Connection", "close");
       }
       byte[] body = problem.toJsonBytes();
-      var headers = exchange.getResponseHeaders();
       headers.set("Content-Type", Problem.MEDIA_TYPE);
       headers.set("Cache-Control", "no-store");
       headers.set("X-Content-Type-Options", "nosniff");
@@ -335,7 +348,8 @@ public final class ProblemHttpHandler implements HttpHandler {
      * Sets how many bytes of the request body that the wrapped handler left unread are read and
      * discarded before a problem is sent, so that the client, still sending, receives the problem
      * instead of a reset connection (see {@link ProblemHttpHandler}). A larger rest is left unread
-     * and the connection is closed. Zero turns draining off.
+     * and the connection is closed; when the request's {@code Content-Length} already exceeds the
+     * limit, nothing is read. Zero turns draining off; {@link Long#MAX_VALUE} drains any body.
      *
      * @param bytes the limit; default {@value ProblemHttpHandler#DEFAULT_UNREAD_BODY_LIMIT}
      * @return this builder
