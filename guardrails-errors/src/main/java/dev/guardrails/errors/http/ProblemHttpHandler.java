@@ -7,6 +7,7 @@ import dev.guardrails.core.GuardContext;
 import dev.guardrails.errors.ErrorBoundary;
 import dev.guardrails.errors.Failure;
 import dev.guardrails.errors.Problem;
+import dev.guardrails.errors.internal.ClientHangUp;
 import dev.guardrails.errors.internal.Correlation;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -72,6 +73,10 @@ import org.slf4j.LoggerFactory;
  * body larger than that is left unread, and the problem is sent with {@code Connection: close} and
  * the connection closed after it; a body whose declared {@code Content-Length} already exceeds the
  * limit is not read at all.
+ *
+ * <p><b>Clients that went away.</b> A handler that fails because the client hung up while its
+ * response was being written (a broken pipe, a connection reset by peer) did not fail: this is
+ * logged at INFO, raises no alert, and the exchange is closed without a problem.
  *
  * <p>Thread-safe.
  */
@@ -196,6 +201,15 @@ public final class ProblemHttpHandler implements HttpHandler {
   private void failed(HttpExchange exchange, DrainableRequestBody body, Throwable t) {
     if (t instanceof VirtualMachineError fatal) {
       throw fatal;
+    }
+    if (ClientHangUp.is(t)) {
+      LOG.info(
+          "the client went away before the response to {} {} was written: {}",
+          exchange.getRequestMethod(),
+          Correlation.instanceOf(exchange.getRequestURI().getRawPath()),
+          t.toString());
+      exchange.close();
+      return;
     }
     Failure failure = boundary.handle(t);
     String instance = Correlation.instanceOf(exchange.getRequestURI().getRawPath());

@@ -321,6 +321,40 @@ final class ProblemHttpHandlerTest {
   }
 
   @Test
+  void handle_clientHungUp_loggedAtInfoWithoutIncidentOrAlert() throws Exception {
+    URI base =
+        serve(
+            exchange -> {
+              throw new IOException("Connection reset by peer");
+            });
+    try (LogCapture boundaryLog = LogCapture.of(ErrorBoundary.class);
+        LogCapture handlerLog = LogCapture.of(ProblemHttpHandler.class)) {
+      int statusOrClosed =
+          client
+              .sendAsync(
+                  // a POST, which the client does not retry on a closed connection as it would a
+                  // GET
+                  HttpRequest.newBuilder(base.resolve("/download"))
+                      .POST(HttpRequest.BodyPublishers.noBody())
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .handle((response, closed) -> closed == null ? response.statusCode() : -1)
+              .get(30, TimeUnit.SECONDS);
+      assertThat(statusOrClosed).isEqualTo(-1);
+      assertThat(boundaryLog.events()).isEmpty();
+      assertThat(handlerLog.events())
+          .singleElement()
+          .satisfies(
+              e -> {
+                assertThat(e.getLevel()).isEqualTo(ch.qos.logback.classic.Level.INFO);
+                assertThat(e.getFormattedMessage())
+                    .contains("the client went away", "POST /download");
+              });
+    }
+    assertThat(alertSink.alerts()).isEmpty();
+  }
+
+  @Test
   void builder_negativeUnreadBodyLimit_refused() {
     assertThatThrownBy(() -> ProblemHttpHandler.builder(boundary).unreadBodyLimit(-1))
         .isInstanceOf(IllegalArgumentException.class)
