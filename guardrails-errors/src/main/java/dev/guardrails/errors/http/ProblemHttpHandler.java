@@ -7,6 +7,7 @@ import dev.guardrails.core.GuardContext;
 import dev.guardrails.errors.ErrorBoundary;
 import dev.guardrails.errors.Failure;
 import dev.guardrails.errors.Problem;
+import dev.guardrails.errors.internal.ClientHangUp;
 import dev.guardrails.errors.internal.Correlation;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -69,7 +70,13 @@ import org.slf4j.LoggerFactory;
  * gets a request body whose {@code close()} leaves the connection's stream open, and before a
  * problem is sent what is left of the body is read and discarded, up to {@linkplain
  * Builder#unreadBodyLimit(long) a limit} (default {@value #DEFAULT_UNREAD_BODY_LIMIT} bytes). A
- * body larger than that is left unread, and the connection is closed after the problem is sent.
+ * body larger than that is left unread, and the problem is sent with {@code Connection: close} and
+ * the connection closed after it; a body whose declared {@code Content-Length} already exceeds the
+ * limit is not read at all.
+ *
+ * <p><b>Clients that went away.</b> A handler that fails because the client hung up while its
+ * response was being written (a broken pipe, a connection reset by peer) did not fail: this is
+ * logged at INFO, raises no alert, and the exchange is closed without a problem.
  *
  * <p>Thread-safe.
  */
@@ -132,7 +139,8 @@ public final class ProblemHttpHandler implements HttpHandler {
         CorrelationIds.fromHeaderOrNew(exchange.getRequestHeaders().getFirst(header), random);
     exchange.setAttribute(CORRELATION_ATTRIBUTE, correlationId);
     exchange.getResponseHeaders().set(header, correlationId);
-    DrainableRequestBody body = new DrainableRequestBody(exchange.getRequestBody());
+    DrainableRequestBody body =
+        new DrainableRequestBody(exchange.getRequestBody(), declaredLength(exchange));
     exchange.setStreams(body, null);
     ContextResolver contextResolver = resolver;
     // with a resolver, the request runs under its own context only, never one the thread still
@@ -166,6 +174,15 @@ public final class ProblemHttpHandler implements HttpHandler {
     }
   }
 
+  /** The body length the request declared, or -1 for a chunked body or none declared. */
+  private static long declaredLength(HttpExchange exchange) {
+    if (exchange.getRequestHeaders().containsKey("Transfer-Encoding")) {
+      return -1;
+    }
+    return DrainableRequestBody.declaredLength(
+        exchange.getRequestHeaders().getFirst("Content-Length"));
+  }
+
   private static @Nullable GuardContext resolve(
       ContextResolver resolver, HttpExchange exchange, String correlationId) throws Exception {
     return Correlation.requireSameCorrelation(
@@ -185,6 +202,15 @@ public final class ProblemHttpHandler implements HttpHandler {
     if (t instanceof VirtualMachineError fatal) {
       throw fatal;
     }
+    if (ClientHangUp.is(t)) {
+      LOG.info(
+          "the client went away before the response to {} {} was written: {}",
+          exchange.getRequestMethod(),
+          Correlation.instanceOf(exchange.getRequestURI().getRawPath()),
+          t.toString());
+      exchange.close();
+      return;
+    }
     Failure failure = boundary.handle(t);
     String instance = Correlation.instanceOf(exchange.getRequestURI().getRawPath());
     respond(exchange, body, failure.problem().withInstance(instance));
@@ -200,15 +226,16 @@ public final class ProblemHttpHandler implements HttpHandler {
             exchange.getResponseCode());
         return;
       }
+      var headers = exchange.getResponseHeaders();
       if (!requestBody.drain(unreadBodyLimit)) {
         LOG.debug(
             "incident {}: more than {} bytes of the request body were left unread; the connection"
                 + " is closed after the problem",
             problem.incidentId(),
             unreadBodyLimit);
+        headers.set("Connection", "close");
       }
       byte[] body = problem.toJsonBytes();
-      var headers = exchange.getResponseHeaders();
       headers.set("Content-Type", Problem.MEDIA_TYPE);
       headers.set("Cache-Control", "no-store");
       headers.set("X-Content-Type-Options", "nosniff");
@@ -335,7 +362,8 @@ public final class ProblemHttpHandler implements HttpHandler {
      * Sets how many bytes of the request body that the wrapped handler left unread are read and
      * discarded before a problem is sent, so that the client, still sending, receives the problem
      * instead of a reset connection (see {@link ProblemHttpHandler}). A larger rest is left unread
-     * and the connection is closed. Zero turns draining off.
+     * and the connection is closed; when the request's {@code Content-Length} already exceeds the
+     * limit, nothing is read. Zero turns draining off; {@link Long#MAX_VALUE} drains any body.
      *
      * @param bytes the limit; default {@value ProblemHttpHandler#DEFAULT_UNREAD_BODY_LIMIT}
      * @return this builder

@@ -46,9 +46,12 @@ import org.jspecify.annotations.Nullable;
  * A preset Jackson reader for untrusted JSON. Unknown properties, nulls for primitives, scalar
  * coercions (string to number, number to boolean or string, float to int, empty string to null or
  * object), trailing tokens, duplicate keys, invalid UTF-8 (including overlong forms, encoded
- * surrogates and UTF-16 documents), numbers too large for their type (a double, a float, or a
- * {@code java.time} value, which Jackson would read as infinity or as 1970-01-01), and documents
- * over the size, nesting, string, number or name limits all fail.
+ * surrogates and UTF-16 documents), escapes of unpaired surrogates (<code>"&#92;ud800"</code>,
+ * which is not Unicode text), numbers too large for their type (a double, a float, or a {@code
+ * java.time} value, which Jackson would read as infinity or as 1970-01-01), decimal numbers whose
+ * exponent is beyond the {@linkplain Builder#maxNumberScale(int) scale limit} ({@code 1e1000000},
+ * which costs a million digits of work once used), and documents over the size, nesting, string,
+ * number or name limits all fail.
  *
  * <p>A failure is core's {@link InvalidInput} listing every bad field that can be found (not just
  * the first), each with its path ({@code items[2].amount}) and what was expected, in words an end
@@ -69,6 +72,12 @@ import org.jspecify.annotations.Nullable;
  */
 public final class StrictJson {
 
+  /**
+   * The default of {@link Builder#maxNumberScale(int)}: 1,000 decimal places either way, beyond the
+   * range of a double (whose exponents reach 308 and -324) yet cheap to use.
+   */
+  public static final int DEFAULT_MAX_NUMBER_SCALE = 1_000;
+
   private static final int MAX_DOCUMENT_LIMIT = 1 << 30;
   private static final StrictJson DEFAULTS = builder().build();
 
@@ -78,6 +87,7 @@ public final class StrictJson {
   private final int maxDepth;
   private final int maxStringLength;
   private final int maxNumberLength;
+  private final int maxNumberScale;
   private final int maxNameLength;
   private final int maxErrors;
   private final Map<Type, Binding> bindings = new ConcurrentHashMap<>();
@@ -88,6 +98,7 @@ public final class StrictJson {
     this.maxDepth = b.maxDepth;
     this.maxStringLength = b.maxStringLength;
     this.maxNumberLength = b.maxNumberLength;
+    this.maxNumberScale = b.maxNumberScale;
     this.maxNameLength = b.maxNameLength;
     this.maxErrors = b.maxErrors;
     JsonFactoryBuilder factoryBuilder = new JsonFactoryBuilder();
@@ -102,7 +113,7 @@ public final class StrictJson {
                 .build())
         .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION);
     // duplicate keys: see DuplicateKeyParser
-    JsonFactory factory = new StrictJsonFactory(factoryBuilder);
+    JsonFactory factory = new StrictJsonFactory(factoryBuilder, b.maxNumberScale);
     JsonMapper.Builder mb =
         JsonMapper.builder(factory)
             .addModule(new JavaTimeModule())
@@ -266,6 +277,8 @@ public final class StrictJson {
         + maxStringLength
         + ", maxNumberLength="
         + maxNumberLength
+        + ", maxNumberScale="
+        + maxNumberScale
         + ", maxNameLength="
         + maxNameLength
         + ", maxErrors="
@@ -322,10 +335,21 @@ public final class StrictJson {
       return syntax;
     }
     List<FieldError> errors = new ArrayList<>();
-    try {
-      JsonNode tree = treeReader.readTree(json);
+    try (JsonParser parser = treeReader.createParser(json)) {
+      // numbers beyond the scale limit are noted, not thrown, so that every other error is found
+      List<FieldError> outOfScale = new ArrayList<>();
+      if (parser instanceof DuplicateKeyParser strict) {
+        strict.collectScaleErrorsIn(outOfScale);
+      }
+      JsonNode tree = treeReader.readTree(parser);
       if (tree != null) {
         checker.check(tree, type, new ArrayList<>(), errors);
+      }
+      for (FieldError error : outOfScale) {
+        if (errors.size() < maxErrors
+            && errors.stream().noneMatch(e -> e.path().equals(error.path()))) {
+          errors.add(error);
+        }
       }
     } catch (IOException e) {
       InvalidInput second = syntaxError(json, e);
@@ -342,6 +366,10 @@ public final class StrictJson {
   /** Returns the error for a document that is not well-formed or over a limit, or null. */
   private @Nullable InvalidInput syntaxError(byte[] json, Exception failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof InvalidValueException v) {
+        // a number beyond the scale limit is found again, with every other error, by explain
+        return v.isTextError() ? invalid(v.path(), v.problem()) : null;
+      }
       if (t instanceof StreamConstraintsException c) {
         return invalid("$", limitProblem(c.getOriginalMessage()));
       }
@@ -359,7 +387,7 @@ public final class StrictJson {
         if (p.getProcessor() instanceof JsonParser parser) {
           JsonStreamContext context = parser.getParsingContext();
           name = context.getCurrentName();
-          path = ShapeChecker.render(pathOf(context.getParent()));
+          path = ShapeChecker.render(DuplicateKeyParser.pathOf(context.getParent()));
         }
         String field = name == null ? "a field" : "the field '" + name + "'";
         return invalid(path, field + " appears more than once");
@@ -397,18 +425,6 @@ public final class StrictJson {
     return true;
   }
 
-  private static List<Object> pathOf(@Nullable JsonStreamContext context) {
-    List<Object> segments = new ArrayList<>();
-    for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
-      if (c.inArray()) {
-        segments.add(0, Math.max(0, c.getCurrentIndex()));
-      } else if (c.getCurrentName() != null) {
-        segments.add(0, c.getCurrentName());
-      }
-    }
-    return segments;
-  }
-
   private String limitProblem(@Nullable String message) {
     String m = message == null ? "" : message;
     if (m.contains("nesting depth")) {
@@ -431,8 +447,9 @@ public final class StrictJson {
 
   /**
    * Builds a {@link StrictJson}. Defaults: documents up to 1 MiB, nesting up to 64 levels, strings
-   * up to 65,536 characters, numbers up to 100 digits, field names up to 256 characters, up to 50
-   * field errors reported.
+   * up to 65,536 characters, numbers up to 100 digits, decimal exponents up to {@value
+   * #DEFAULT_MAX_NUMBER_SCALE} either way, field names up to 256 characters, up to 50 field errors
+   * reported.
    *
    * <p>Not thread-safe; {@link #build()} copies.
    */
@@ -441,6 +458,7 @@ public final class StrictJson {
     private int maxDepth = 64;
     private int maxStringLength = 65_536;
     private int maxNumberLength = 100;
+    private int maxNumberScale = DEFAULT_MAX_NUMBER_SCALE;
     private int maxNameLength = 256;
     private int maxErrors = 50;
     private final List<Module> modules = new ArrayList<>();
@@ -496,6 +514,24 @@ public final class StrictJson {
      */
     public Builder maxNumberLength(int value) {
       this.maxNumberLength = atLeast(value, 1, "max number length");
+      return this;
+    }
+
+    /**
+     * Sets the largest decimal exponent accepted for a number read as a {@link
+     * java.math.BigDecimal} (a {@code BigDecimal} field, or any decimal number when the input is
+     * explained): the absolute value of its scale, so {@code 1e400} (scale -400) and {@code
+     * 0.5e-400} (scale 401) are both beyond a limit of 400. Such a number is a few characters to
+     * send and cheap to parse, but each use of it (plain text, arithmetic, rounding, a conversion
+     * to an integer) works on as many digits as its exponent says, so {@code 1e1000000} costs a
+     * million digits of work. The number of digits is bounded by {@link #maxNumberLength(int)}.
+     *
+     * @param value the limit, at least 1; default {@value #DEFAULT_MAX_NUMBER_SCALE}
+     * @return this builder
+     * @throws IllegalArgumentException if the value is less than 1
+     */
+    public Builder maxNumberScale(int value) {
+      this.maxNumberScale = atLeast(value, 1, "max number scale");
       return this;
     }
 

@@ -19,14 +19,18 @@ final class StrictJsonFactory extends JsonFactory {
 
   private static final long serialVersionUID = 1L;
 
-  StrictJsonFactory(JsonFactoryBuilder builder) {
+  private final int maxNumberScale;
+
+  StrictJsonFactory(JsonFactoryBuilder builder, int maxNumberScale) {
     super(builder);
+    this.maxNumberScale = maxNumberScale;
     // for every parser not made by _createParser(byte[]...) below
     _parserFeatures |= JsonParser.Feature.STRICT_DUPLICATE_DETECTION.getMask();
   }
 
   private StrictJsonFactory(StrictJsonFactory source, @Nullable ObjectCodec codec) {
     super(source, codec);
+    this.maxNumberScale = source.maxNumberScale;
   }
 
   @Override
@@ -57,7 +61,8 @@ final class StrictJsonFactory extends JsonFactory {
         data,
         start,
         offset + len,
-        start - offset);
+        start - offset,
+        maxNumberScale);
   }
 
   /**

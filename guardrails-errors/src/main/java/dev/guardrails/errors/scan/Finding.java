@@ -25,7 +25,12 @@ public record Finding(String file, int line, Kind kind, String snippet) {
     /** The block returns a success value ({@code true}, {@code null}, an empty result, OK). */
     RETURNS_SUCCESS,
     /** The block only continues or breaks a loop. */
-    IGNORED
+    IGNORED,
+    /**
+     * The block is marked as a deliberate swallow but the marker gives no reason, so a reader
+     * cannot tell a decision from a silenced warning.
+     */
+    ALLOWED_WITHOUT_REASON
   }
 
   /**

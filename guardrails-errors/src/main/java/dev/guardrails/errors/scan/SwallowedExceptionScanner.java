@@ -2,6 +2,9 @@ package dev.guardrails.errors.scan;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,15 +22,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Finds catch blocks in Java sources that swallow their exception: empty ones, ones that only log
- * at debug or trace, only print the stack trace, only continue or break, or return a success value
- * ({@code true}, {@code null}, an empty result, {@code "ok"}, an OK response). A block that
- * rethrows, logs at info or above, uses the exception in another way, or does anything else (a
- * fallback, an interrupt) is left alone, as is one marked with the comment {@value #ALLOW_MARKER}
- * (give the reason after it).
+ * at debug or trace (SLF4J {@code debug}, {@code atDebug()}, {@code atLevel(Level.DEBUG)}, JUL
+ * {@code fine} or {@code log(Level.FINE, ...)}, and the like), only print the stack trace (to the
+ * console or to {@code System.err} or {@code System.out}), only continue or break, or return a
+ * success value ({@code true}, {@code null}, an empty result, {@code "ok"}, an OK response). A
+ * block that rethrows, logs at info or above, uses the exception in another way, or does anything
+ * else (a fallback, an interrupt) is left alone, as is one marked with the comment {@value
+ * #ALLOW_MARKER} followed by the reason on the same line ({@code // guardrails:allow-swallow: the
+ * cache is optional}); a marker without a reason is itself reported.
  *
- * <p>A lexical scanner: comments, strings, character literals and text blocks are understood;
- * blocks with nested control flow are not flagged. Use it as a test ({@link #assertNone(Path)}) or
- * a build step ({@link #main(String[])}, e.g. through exec-maven-plugin).
+ * <p>A lexical scanner: comments, strings, character literals and text blocks (with their escapes)
+ * are understood; blocks with nested control flow are not flagged. Sources are read as UTF-8, or as
+ * ISO-8859-1 when they are not valid UTF-8. Use it as a test ({@link #assertNone(Path)}) or a build
+ * step ({@link #main(String[])}, e.g. through exec-maven-plugin).
  *
  * <p>Stateless and thread-safe.
  */
@@ -39,14 +46,21 @@ public final class SwallowedExceptionScanner {
   private static final Logger LOG = LoggerFactory.getLogger(SwallowedExceptionScanner.class);
   private static final Set<String> SKIPPED_DIRECTORIES =
       Set.of("target", "build", ".git", "node_modules", ".gradle", ".idea", "out");
+  private static final Set<String> QUIET_LEVELS =
+      Set.of("trace", "debug", "fine", "finer", "finest");
+  private static final Pattern REASON = Pattern.compile("\\p{L}{2,}");
   private static final Pattern CATCH = Pattern.compile("\\bcatch\\s*\\(");
   private static final Pattern LOG_CALL =
       Pattern.compile(
           "^[\\w.]*(?i:log|logger)\\s*\\.\\s*(?i:at)?(?i:(trace|debug|fine|finer|finest|info|warn|warning"
-              + "|error|severe|fatal|log))\\s*\\(");
+              + "|error|severe|fatal|log|level))\\s*\\(");
+  // the level argument of log(Level.FINE, ...) (JUL, Log4j, System.Logger) or atLevel(Level.DEBUG)
+  private static final Pattern QUIET_LEVEL_ARGUMENT =
+      Pattern.compile(
+          "^\\s*(?:[\\w$]+\\s*\\.\\s*)*Level\\s*\\.\\s*(FINE|FINER|FINEST|DEBUG|TRACE)\\b");
   private static final Pattern PRINT =
       Pattern.compile(
-          "^(\\w+\\s*\\.\\s*printStackTrace\\s*\\(\\s*\\)|System\\s*\\.\\s*(out|err)\\s*\\.\\s*print\\w*\\s*\\()");
+          "^(\\w+\\s*\\.\\s*printStackTrace\\s*\\(\\s*(System\\s*\\.\\s*(out|err)\\s*)?\\)|System\\s*\\.\\s*(out|err)\\s*\\.\\s*print\\w*\\s*\\()");
   private static final Pattern SUCCESS_RETURN =
       Pattern.compile(
           "^return\\s*(true|null|0|0L|\"(?i:ok|success|done|)\"|Optional\\s*\\.\\s*empty\\s*\\(\\s*\\)"
@@ -76,8 +90,7 @@ public final class SwallowedExceptionScanner {
               .sorted()
               .toList();
       for (Path source : sources) {
-        findings.addAll(
-            scanSource(source.toString(), Files.readString(source, StandardCharsets.UTF_8)));
+        findings.addAll(scanSource(source.toString(), read(source)));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("sources under " + root + " could not be scanned", e);
@@ -99,6 +112,9 @@ public final class SwallowedExceptionScanner {
     String code = blankCommentsAndLiterals(source);
     List<Finding> findings = new ArrayList<>();
     Matcher m = CATCH.matcher(code);
+    // catches are found in order, so the line count only moves forward: linear in the source
+    int line = 1;
+    int counted = 0;
     while (m.find()) {
       int close = matching(code, m.end() - 1, '(', ')');
       if (close < 0) {
@@ -115,12 +131,21 @@ public final class SwallowedExceptionScanner {
       int lineStart = source.lastIndexOf('\n', m.start()) + 1;
       int lineEnd = source.indexOf('\n', m.start());
       String catchLine = source.substring(lineStart, lineEnd < 0 ? source.length() : lineEnd);
-      if (source.substring(open, end).contains(ALLOW_MARKER) || catchLine.contains(ALLOW_MARKER)) {
-        continue;
+      Finding.Kind kind;
+      String block = source.substring(open, end);
+      if (block.contains(ALLOW_MARKER) || catchLine.contains(ALLOW_MARKER)) {
+        boolean reasoned = block.contains(ALLOW_MARKER) ? hasReason(block) : hasReason(catchLine);
+        kind = reasoned ? null : Finding.Kind.ALLOWED_WITHOUT_REASON;
+      } else {
+        kind = classify(code.substring(open + 1, end), source.substring(open + 1, end));
       }
-      Finding.Kind kind = classify(code.substring(open + 1, end), source.substring(open + 1, end));
       if (kind != null) {
-        findings.add(new Finding(file, lineOf(source, m.start()), kind, catchLine.trim()));
+        for (; counted < m.start(); counted++) {
+          if (source.charAt(counted) == '\n') {
+            line++;
+          }
+        }
+        findings.add(new Finding(file, line, kind, catchLine.trim()));
       }
     }
     return findings;
@@ -167,6 +192,26 @@ public final class SwallowedExceptionScanner {
     LOG.info("no swallowed exceptions in {}", roots);
   }
 
+  /**
+   * Reads a source as UTF-8, or as ISO-8859-1 if it is not valid UTF-8 (an older code base, or a
+   * file saved by an editor set to Latin-1): every byte is then a character, so the scan still sees
+   * each catch block and each line.
+   */
+  static String read(Path source) throws IOException {
+    byte[] bytes = Files.readAllBytes(source);
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (CharacterCodingException notUtf8) {
+      LOG.debug("{} is not valid UTF-8 ({}); read as ISO-8859-1", source, notUtf8.toString());
+      return new String(bytes, StandardCharsets.ISO_8859_1);
+    }
+  }
+
   private static boolean isSkipped(Path relative) {
     for (Path part : relative) {
       if (SKIPPED_DIRECTORIES.contains(part.toString())) {
@@ -198,7 +243,11 @@ public final class SwallowedExceptionScanner {
       Matcher log = LOG_CALL.matcher(code);
       if (log.find()) {
         String level = log.group(1).toLowerCase(Locale.ROOT);
-        if (Set.of("trace", "debug", "fine", "finer", "finest").contains(level)) {
+        boolean quiet =
+            (level.equals("log") || level.equals("level"))
+                ? QUIET_LEVEL_ARGUMENT.matcher(code).region(log.end(), code.length()).find()
+                : QUIET_LEVELS.contains(level);
+        if (quiet) {
           quietLog = true;
           continue;
         }
@@ -233,14 +282,24 @@ public final class SwallowedExceptionScanner {
     return Finding.Kind.EMPTY_CATCH;
   }
 
-  private static int lineOf(String source, int offset) {
-    int line = 1;
-    for (int i = 0; i < offset; i++) {
-      if (source.charAt(i) == '\n') {
-        line++;
+  /**
+   * Whether every allow marker in the text is followed by a reason on its line: some word after the
+   * marker and its punctuation, before the line or the comment ends.
+   */
+  static boolean hasReason(String text) {
+    for (int at = text.indexOf(ALLOW_MARKER); at >= 0; at = text.indexOf(ALLOW_MARKER, at + 1)) {
+      int from = at + ALLOW_MARKER.length();
+      int lineEnd = text.indexOf('\n', from);
+      String rest = text.substring(from, lineEnd < 0 ? text.length() : lineEnd);
+      int commentEnd = rest.indexOf("*/");
+      if (commentEnd >= 0) {
+        rest = rest.substring(0, commentEnd);
+      }
+      if (!REASON.matcher(rest).find()) {
+        return false;
       }
     }
-    return line;
+    return true;
   }
 
   private static int skipWhitespace(String code, int from) {
@@ -291,11 +350,13 @@ public final class SwallowedExceptionScanner {
           }
         }
       } else if (c == '"' && source.startsWith("\"\"\"", i)) {
-        int end = source.indexOf("\"\"\"", i + 3);
-        while (end > 0 && source.charAt(end - 1) == '\\') {
-          end = source.indexOf("\"\"\"", end + 1);
+        // a text block ends at the first """ that is not escaped; an escape is a backslash and the
+        // character after it, so \\""" ends the block while \""" does not
+        int j = i + 3;
+        while (j < n && !source.startsWith("\"\"\"", j)) {
+          j += source.charAt(j) == '\\' ? 2 : 1;
         }
-        int stop = end < 0 ? n : end;
+        int stop = Math.min(j, n);
         for (i += 3; i < stop; i++) {
           if (out[i] != '\n') {
             out[i] = ' ';

@@ -5,6 +5,7 @@ import dev.guardrails.core.GuardContext;
 import dev.guardrails.errors.ErrorBoundary;
 import dev.guardrails.errors.Failure;
 import dev.guardrails.errors.Problem;
+import dev.guardrails.errors.internal.ClientHangUp;
 import dev.guardrails.errors.internal.Correlation;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -32,6 +33,13 @@ import org.slf4j.LoggerFactory;
  * {@code Retry-After} when known), logged once and alerted by the boundary. A {@link
  * ServletException} that only wraps a cause is mapped by its cause. If the response was already
  * committed, the failure is still logged and alerted.
+ *
+ * <p>An async or error dispatch of a request keeps the correlation id its first dispatch chose
+ * (from the request attribute), so one request has one id even when the filter is mapped for
+ * several dispatcher types. A client that went away while its response was being written (Jetty's
+ * {@code EofException}, Tomcat's {@code ClientAbortException}, a broken pipe or a connection reset
+ * by peer) is no failure of the application: it is logged at INFO, raises no alert, and no problem
+ * is sent to nobody.
  *
  * <p><b>Request context.</b> A filter {@linkplain #withContextResolver(ContextResolver) with a
  * context resolver} resolves each request's {@link GuardContext} (typically by verifying its
@@ -146,7 +154,7 @@ public final class ProblemFilter implements Filter {
       chain.doFilter(request, response);
       return;
     }
-    String correlationId = CorrelationIds.fromHeaderOrNew(http.getHeader(header), random);
+    String correlationId = correlationIdOf(http);
     http.setAttribute(CORRELATION_ATTRIBUTE, correlationId);
     out.setHeader(header, correlationId);
     ContextResolver contextResolver = resolver;
@@ -181,6 +189,18 @@ public final class ProblemFilter implements Filter {
     }
   }
 
+  /**
+   * The id an earlier dispatch of the same request (before an async or error dispatch) chose, else
+   * the header's, else a new one.
+   */
+  private String correlationIdOf(HttpServletRequest http) {
+    if (http.getAttribute(CORRELATION_ATTRIBUTE) instanceof String earlier
+        && CorrelationIds.isValid(earlier)) {
+      return earlier;
+    }
+    return CorrelationIds.fromHeaderOrNew(http.getHeader(header), random);
+  }
+
   private static @Nullable GuardContext resolve(
       ContextResolver resolver, HttpServletRequest request, String correlationId) throws Exception {
     return Correlation.requireSameCorrelation(
@@ -202,6 +222,14 @@ public final class ProblemFilter implements Filter {
       throws IOException {
     if (t instanceof VirtualMachineError fatal) {
       throw fatal;
+    }
+    if (ClientHangUp.is(t)) {
+      LOG.info(
+          "the client went away before the response to {} {} was written: {}",
+          http.getMethod(),
+          Correlation.instanceOf(http.getRequestURI()),
+          t.toString());
+      return;
     }
     Failure failure = boundary.handle(unwrap(t));
     respond(

@@ -21,6 +21,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,6 +29,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -256,6 +258,100 @@ final class ProblemHttpHandlerTest {
     // the client reads the problem if it arrived before the close, or sees the connection closed
     assertThat(statusOrClosed).isIn(404, -1);
     assertThat(get(base, "/x", null).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void handle_declaredBodyLengthOverTheUnreadLimit_answersAtOnceWithoutReadingAndCloses()
+      throws Exception {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        "/",
+        ProblemHttpHandler.builder(boundary)
+            .unreadBodyLimit(1024)
+            .wrap(
+                exchange -> {
+                  throw new NotFound("order", "1");
+                }));
+    server.start();
+    try (Socket socket =
+        new Socket(InetAddress.getLoopbackAddress(), server.getAddress().getPort())) {
+      // the problem must come back while the client has sent only a sliver of the declared body
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("POST /orders HTTP/1.1\r\nHost: localhost\r\nContent-Length: 4194304\r\n\r\n"
+                  + "0123456789")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      String head = readHead(socket.getInputStream());
+      assertThat(head).startsWith("HTTP/1.1 404");
+      assertThat(head.toLowerCase(Locale.ROOT)).contains("connection: close");
+    }
+  }
+
+  @Test
+  void handle_unlimitedUnreadBody_drainedAndAnswered() throws Exception {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        "/",
+        ProblemHttpHandler.builder(boundary)
+            .unreadBodyLimit(Long.MAX_VALUE)
+            .wrap(
+                exchange -> {
+                  throw new NotFound("order", "1");
+                }));
+    server.start();
+    URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    HttpResponse<String> response = post(base, new byte[100_000]);
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(response.headers().firstValue("Connection")).isEmpty();
+  }
+
+  /** Reads a response's status line and headers, up to the blank line. */
+  private static String readHead(InputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    int c;
+    while ((c = in.read()) >= 0) {
+      head.append((char) c);
+      if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) {
+        break;
+      }
+    }
+    return head.toString();
+  }
+
+  @Test
+  void handle_clientHungUp_loggedAtInfoWithoutIncidentOrAlert() throws Exception {
+    URI base =
+        serve(
+            exchange -> {
+              throw new IOException("Connection reset by peer");
+            });
+    try (LogCapture boundaryLog = LogCapture.of(ErrorBoundary.class);
+        LogCapture handlerLog = LogCapture.of(ProblemHttpHandler.class)) {
+      int statusOrClosed =
+          client
+              .sendAsync(
+                  // a POST, which the client does not retry on a closed connection as it would a
+                  // GET
+                  HttpRequest.newBuilder(base.resolve("/download"))
+                      .POST(HttpRequest.BodyPublishers.noBody())
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .handle((response, closed) -> closed == null ? response.statusCode() : -1)
+              .get(30, TimeUnit.SECONDS);
+      assertThat(statusOrClosed).isEqualTo(-1);
+      assertThat(boundaryLog.events()).isEmpty();
+      assertThat(handlerLog.events())
+          .singleElement()
+          .satisfies(
+              e -> {
+                assertThat(e.getLevel()).isEqualTo(ch.qos.logback.classic.Level.INFO);
+                assertThat(e.getFormattedMessage())
+                    .contains("the client went away", "POST /download");
+              });
+    }
+    assertThat(alertSink.alerts()).isEmpty();
   }
 
   @Test

@@ -395,6 +395,94 @@ final class StrictJsonTest {
     }
   }
 
+  record Named(String name, List<String> tags) {}
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{\"name\":\"\\ud800\"}|name",
+        "{\"name\":\"a\\udc00b\"}|name",
+        "{\"name\":\"\\ud83d\\u0041\"}|name",
+        "{\"name\":\"\\ud83dx\"}|name",
+        "{\"name\":\"\\ude00\\ud83d\"}|name",
+        "{\"name\":\"ok\",\"tags\":[\"a\",\"\\udbff\"]}|tags[1]",
+        "{\"name\":\"\\ud83d\\\\ude00\"}|name"
+      })
+  void read_loneSurrogateEscape_rejectedAtItsPath(String caseAndPath) {
+    String body = caseAndPath.substring(0, caseAndPath.lastIndexOf('|'));
+    String path = caseAndPath.substring(caseAndPath.lastIndexOf('|') + 1);
+    assertThat(problems(() -> json.read(body, Named.class)))
+        .containsExactly(path + ": is not valid Unicode text: it has an unpaired surrogate escape");
+    // the same document as a tree or a map, read whole to explain other errors
+    assertThat(problems(() -> json.read(body, JsonNode.class)))
+        .containsExactly(path + ": is not valid Unicode text: it has an unpaired surrogate escape");
+  }
+
+  @Test
+  void read_loneSurrogateInFieldName_rejectedAtItsObject() {
+    assertThat(problems(() -> json.read("{\"m\":{\"a\\ud800\":1}}", Map.class)))
+        .containsExactly(
+            "m: has a field name that is not valid Unicode text: it has an unpaired surrogate"
+                + " escape");
+  }
+
+  @Test
+  void read_surrogatePairEscapes_keptAsTheCharacter() {
+    Named named = json.read("{\"name\":\"\\ud83d\\ude00 \\uD83D\\uDE00\"}", Named.class);
+    assertThat(named.name()).isEqualTo("\ud83d\ude00 \ud83d\ude00");
+    JsonNode keys = json.read("{\"\\ud83d\\ude00\":1}", JsonNode.class);
+    assertThat(keys.fieldNames().next()).isEqualTo("\ud83d\ude00");
+  }
+
+  record Price(BigDecimal amount) {}
+
+  @ParameterizedTest
+  @ValueSource(strings = {"1e1000000", "-1E+1001", "1e-1001", "0.5e-1000", "12345e2000000000"})
+  void read_decimalWithHugeExponent_rejectedAtItsPath(String number) {
+    assertThat(problems(() -> json.read("{\"amount\":" + number + "}", Price.class)))
+        .containsExactly(
+            "amount: the number's exponent is out of range (at most 1000 decimal places either"
+                + " way)");
+    assertThat(problems(() -> json.read("[1, " + number + "]", BigDecimal[].class)))
+        .singleElement()
+        .asString()
+        .startsWith("$[1]: the number's exponent is out of range");
+  }
+
+  @Test
+  void read_decimalWithinTheScaleLimit_accepted() {
+    assertThat(json.read("{\"amount\":1e1000}", Price.class).amount())
+        .isEqualByComparingTo(BigDecimal.ONE.scaleByPowerOfTen(1000));
+    assertThat(json.read("{\"amount\":12.345}", Price.class).amount())
+        .isEqualByComparingTo("12.345");
+    StrictJson tight = StrictJson.builder().maxNumberScale(4).build();
+    assertThat(problems(() -> tight.read("{\"amount\":1.23456}", Price.class)))
+        .containsExactly(
+            "amount: the number's exponent is out of range (at most 4 decimal places either way)");
+    assertThat(tight.toString()).contains("maxNumberScale=4");
+    assertThatThrownBy(() -> StrictJson.builder().maxNumberScale(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("max number scale");
+  }
+
+  @Test
+  void read_decimalWithHundredThousandDigits_rejected() {
+    String digits = "1".repeat(100_000);
+    // refused by the length limits while it is read, before any digit is turned into a number
+    assertThat(problems(() -> json.read("{\"amount\":" + digits + ".5}", Price.class)))
+        .singleElement()
+        .asString()
+        .startsWith("$: a ")
+        .contains(" is longer than ");
+    // with the length limits raised, the scale limit still refuses 100,000 decimal places
+    StrictJson longNumbers =
+        StrictJson.builder().maxNumberLength(200_000).maxStringLength(200_000).build();
+    assertThat(problems(() -> longNumbers.read("{\"amount\":0." + digits + "}", Price.class)))
+        .singleElement()
+        .asString()
+        .startsWith("amount: the number's exponent is out of range");
+  }
+
   @Test
   void read_unicodeText_keptExactlyAsSent() throws Exception {
     String text =

@@ -2,10 +2,13 @@ package dev.guardrails.errors.scan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +38,18 @@ final class SwallowedExceptionScannerTest {
         "' LOGGER.trace(\"x\"); ' | LOGGED_AT_DEBUG_ONLY",
         "' logger.atDebug().log(\"x\"); ' | LOGGED_AT_DEBUG_ONLY",
         "' e.printStackTrace(); ' | PRINTED_ONLY",
+        "' e.printStackTrace(System.err); ' | PRINTED_ONLY",
+        "' e.printStackTrace( System . out ); ' | PRINTED_ONLY",
+        "' LOG.log(Level.FINE, \"failed\", e); ' | LOGGED_AT_DEBUG_ONLY",
+        "' logger.log(java.util.logging.Level.FINER, \"failed\", e); ' | LOGGED_AT_DEBUG_ONLY",
+        "' log.log(Level.FINEST, \"failed\"); ' | LOGGED_AT_DEBUG_ONLY",
+        "' log.atLevel(Level.DEBUG).setCause(e).log(\"failed\"); ' | LOGGED_AT_DEBUG_ONLY",
+        "' log.atLevel(org.slf4j.event.Level.TRACE).log(\"failed\"); ' | LOGGED_AT_DEBUG_ONLY",
+        "' log.atTrace().log(\"failed\"); ' | LOGGED_AT_DEBUG_ONLY",
+        "' logger.fine(\"failed\"); ' | LOGGED_AT_DEBUG_ONLY",
+        "' // guardrails:allow-swallow ' | ALLOWED_WITHOUT_REASON",
+        "' /* guardrails:allow-swallow: */ ' | ALLOWED_WITHOUT_REASON",
+        "' // guardrails:allow-swallow - ' | ALLOWED_WITHOUT_REASON",
         "' System.err.println(e); ' | PRINTED_ONLY",
         "' return true; ' | RETURNS_SUCCESS",
         "' return null; ' | RETURNS_SUCCESS",
@@ -70,7 +85,13 @@ final class SwallowedExceptionScannerTest {
         "' future.completeExceptionally(e); '",
         "' value = fallback(); '",
         "' if (retry) { again(); } '",
-        "' // guardrails:allow-swallow the cache is optional '"
+        "' // guardrails:allow-swallow the cache is optional '",
+        "' /* guardrails:allow-swallow: best effort */ '",
+        "' LOG.log(Level.WARNING, \"failed\", e); '",
+        "' LOG.log(level, \"failed\", e); '",
+        "' log.atLevel(Level.ERROR).setCause(e).log(\"failed\"); '",
+        "' log.atInfo().log(\"failed\"); '",
+        "' e.printStackTrace(writer); '"
       })
   void scanSource_handlingCatch_notFlagged(String body) {
     assertThat(scan(body)).isEmpty();
@@ -89,6 +110,58 @@ final class SwallowedExceptionScannerTest {
     assertThat(SwallowedExceptionScanner.scanSource("B.java", source))
         .singleElement()
         .satisfies(f -> assertThat(f.line()).isEqualTo(8));
+  }
+
+  @Test
+  void scanSource_textBlockEndingInEscapedBackslash_staysInSync() {
+    String source =
+        "class T {\n"
+            + "  String path = \"\"\"\n    C:\\\\temp\\\\\"\"\";\n"
+            + "  void m() { try { x(); } catch (Exception e) { } }\n"
+            + "  String escapedQuotes = \"\"\"\n    say \\\"\"\" catch (Exception e) { }\n    \"\"\";\n"
+            + "}\n";
+    assertThat(SwallowedExceptionScanner.scanSource("T.java", source))
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.line()).isEqualTo(4);
+              assertThat(f.kind()).isEqualTo(Finding.Kind.EMPTY_CATCH);
+            });
+  }
+
+  @Test
+  void scanSource_manyFindings_eachOnItsLine() {
+    int count = 200_000;
+    StringBuilder source = new StringBuilder("class Many {\n");
+    for (int i = 0; i < count; i++) {
+      source.append("  void m").append(i).append("() { try { x(); } catch (Exception e) { } }\n");
+    }
+    source.append("}\n");
+    // a recount of the lines from the start for every finding takes minutes on this source
+    List<Finding> findings =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(60),
+            () -> SwallowedExceptionScanner.scanSource("Many.java", source.toString()));
+    assertThat(findings).hasSize(count);
+    for (int i = 0; i < count; i++) {
+      assertThat(findings.get(i).line()).isEqualTo(i + 2);
+    }
+  }
+
+  @Test
+  void scan_latin1Source_readAndScanned(@TempDir Path dir) throws IOException {
+    String source =
+        "class Caf\u00e9 {\n  // r\u00e9sum\u00e9 \u00fcber alles\n"
+            + "  void m() { try { x(); } catch (Exception e) { } }\n}\n";
+    Path file = dir.resolve("Cafe.java");
+    Files.write(file, source.getBytes(StandardCharsets.ISO_8859_1));
+    assertThat(SwallowedExceptionScanner.scan(dir))
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.line()).isEqualTo(3);
+              assertThat(f.kind()).isEqualTo(Finding.Kind.EMPTY_CATCH);
+            });
   }
 
   @Test
