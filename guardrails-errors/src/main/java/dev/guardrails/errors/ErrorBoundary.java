@@ -10,6 +10,7 @@ import dev.guardrails.core.GuardrailException;
 import dev.guardrails.core.Severity;
 import dev.guardrails.errors.alerts.AlertPipeline;
 import dev.guardrails.errors.alerts.AlertSinks;
+import dev.guardrails.errors.internal.FatalErrors;
 import dev.guardrails.errors.internal.IncidentIds;
 import dev.guardrails.errors.internal.SafeText;
 import java.security.SecureRandom;
@@ -88,7 +89,8 @@ public final class ErrorBoundary {
   /**
    * Runs the work and returns its result; a failure is handled (see the class description) and
    * thrown as a {@link ProblemException}. A {@link ProblemException} from a nested boundary passes
-   * through as is; a {@link VirtualMachineError} is rethrown untouched.
+   * through as is; a {@link VirtualMachineError} other than {@link StackOverflowError} is logged
+   * and rethrown untouched.
    *
    * @param work the unit of work
    * @param <T> the result type
@@ -122,9 +124,7 @@ public final class ErrorBoundary {
     if (t instanceof ProblemException handled) {
       return handled;
     }
-    if (t instanceof VirtualMachineError fatal) {
-      throw fatal;
-    }
+    FatalErrors.rethrowIfFatal(t, logger, "running work in the error boundary");
     return new ProblemException(handle(t));
   }
 

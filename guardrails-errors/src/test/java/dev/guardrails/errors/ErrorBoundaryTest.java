@@ -305,7 +305,7 @@ final class ErrorBoundaryTest {
 
   @Test
   void call_virtualMachineError_rethrownUntouched() {
-    StackOverflowError error = new StackOverflowError();
+    OutOfMemoryError error = new OutOfMemoryError("Java heap space");
     assertThatThrownBy(
             () ->
                 boundary.run(
@@ -313,6 +313,22 @@ final class ErrorBoundaryTest {
                       throw error;
                     }))
         .isSameAs(error);
+  }
+
+  @Test
+  void call_stackOverflow_handledAsABugOnceTheStackHasUnwound() {
+    assertThatThrownBy(
+            () ->
+                boundary.run(
+                    () -> {
+                      throw new StackOverflowError();
+                    }))
+        .isInstanceOfSatisfying(
+            ProblemException.class,
+            e -> {
+              assertThat(e.problem().status()).isEqualTo(500);
+              assertThat(e.failure().failureClass()).isEqualTo(FailureClass.BUG);
+            });
   }
 
   @Test

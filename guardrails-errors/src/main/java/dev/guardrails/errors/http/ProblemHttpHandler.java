@@ -9,6 +9,7 @@ import dev.guardrails.errors.Failure;
 import dev.guardrails.errors.Problem;
 import dev.guardrails.errors.internal.ClientHangUp;
 import dev.guardrails.errors.internal.Correlation;
+import dev.guardrails.errors.internal.FatalErrors;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.security.SecureRandom;
@@ -199,9 +200,13 @@ public final class ProblemHttpHandler implements HttpHandler {
   }
 
   private void failed(HttpExchange exchange, DrainableRequestBody body, Throwable t) {
-    if (t instanceof VirtualMachineError fatal) {
-      throw fatal;
-    }
+    FatalErrors.rethrowIfFatal(
+        t,
+        LOG,
+        "handling "
+            + exchange.getRequestMethod()
+            + " "
+            + Correlation.instanceOf(exchange.getRequestURI().getRawPath()));
     if (ClientHangUp.is(t)) {
       LOG.info(
           "the client went away before the response to {} {} was written: {}",

@@ -7,6 +7,7 @@ import dev.guardrails.errors.Failure;
 import dev.guardrails.errors.Problem;
 import dev.guardrails.errors.internal.ClientHangUp;
 import dev.guardrails.errors.internal.Correlation;
+import dev.guardrails.errors.internal.FatalErrors;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -220,9 +221,10 @@ public final class ProblemFilter implements Filter {
   private void failed(
       HttpServletRequest http, HttpServletResponse out, Throwable t, String correlationId)
       throws IOException {
-    if (t instanceof VirtualMachineError fatal) {
-      throw fatal;
-    }
+    FatalErrors.rethrowIfFatal(
+        t,
+        LOG,
+        "handling " + http.getMethod() + " " + Correlation.instanceOf(http.getRequestURI()));
     if (ClientHangUp.is(t)) {
       LOG.info(
           "the client went away before the response to {} {} was written: {}",

@@ -355,6 +355,57 @@ final class ProblemHttpHandlerTest {
   }
 
   @Test
+  void handle_stackOverflow_answeredAsABugWithAnIncident() throws Exception {
+    URI base =
+        serve(
+            exchange -> {
+              throw new StackOverflowError();
+            });
+
+    HttpResponse<String> response = get(base, "/deep", null);
+
+    assertThat(response.statusCode()).isEqualTo(500);
+    assertThat(JSON.readTree(response.body()).get("incidentId").asText()).isNotBlank();
+    assertThat(alertSink.alerts()).hasSize(1);
+  }
+
+  @Test
+  void handle_outOfMemory_loggedAndRethrownWithoutAResponseAndTheServerStillAnswers()
+      throws Exception {
+    URI base =
+        serve(
+            exchange -> {
+              if (exchange.getRequestURI().getPath().equals("/big")) {
+                throw new OutOfMemoryError("Java heap space");
+              }
+              exchange.sendResponseHeaders(204, -1);
+              exchange.close();
+            });
+    try (LogCapture handlerLog = LogCapture.of(ProblemHttpHandler.class)) {
+      int statusOrClosed =
+          client
+              .sendAsync(
+                  HttpRequest.newBuilder(base.resolve("/big"))
+                      .POST(HttpRequest.BodyPublishers.noBody())
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .handle((answer, closed) -> closed == null ? answer.statusCode() : -1)
+              .get(30, TimeUnit.SECONDS);
+
+      assertThat(statusOrClosed).isEqualTo(-1);
+      assertThat(handlerLog.events())
+          .singleElement()
+          .satisfies(
+              e -> {
+                assertThat(e.getLevel()).isEqualTo(ch.qos.logback.classic.Level.ERROR);
+                assertThat(e.getFormattedMessage()).contains("OutOfMemoryError", "POST /big");
+              });
+    }
+    assertThat(get(base, "/after", null).statusCode()).isEqualTo(204);
+    assertThat(alertSink.alerts()).as("no incident for what the boundary cannot answer").isEmpty();
+  }
+
+  @Test
   void builder_negativeUnreadBodyLimit_refused() {
     assertThatThrownBy(() -> ProblemHttpHandler.builder(boundary).unreadBodyLimit(-1))
         .isInstanceOf(IllegalArgumentException.class)

@@ -286,7 +286,7 @@ final class JobSupervisorTest {
                     "deep",
                     ctx -> {
                       if (calls.incrementAndGet() == 1) {
-                        throw new StackOverflowError();
+                        throw new OutOfMemoryError("Java heap space");
                       }
                     })
                 .every(Duration.ofMinutes(1))

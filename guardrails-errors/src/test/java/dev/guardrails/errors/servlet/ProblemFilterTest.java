@@ -1,6 +1,7 @@
 package dev.guardrails.errors.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -178,6 +179,31 @@ final class ProblemFilterTest {
     JsonNode problem = JSON.readTree(response.written.toString());
     assertThat(problem.get("status").asInt()).isEqualTo(500);
     assertThat(response.written.toString()).doesNotContain("boom");
+  }
+
+  @Test
+  void doFilter_stackOverflowAnsweredAsABug_outOfMemoryRethrownUnanswered() throws Exception {
+    Response deep = new Response();
+    filter.doFilter(
+        request("GET", "/deep", Map.of()),
+        deep.proxy(),
+        (req, res) -> {
+          throw new StackOverflowError();
+        });
+    assertThat(deep.status).isEqualTo(500);
+
+    Response big = new Response();
+    OutOfMemoryError oom = new OutOfMemoryError("Java heap space");
+    assertThatThrownBy(
+            () ->
+                filter.doFilter(
+                    request("GET", "/big", Map.of()),
+                    big.proxy(),
+                    (req, res) -> {
+                      throw oom;
+                    }))
+        .isSameAs(oom);
+    assertThat(big.body.size()).isZero();
   }
 
   @Test
