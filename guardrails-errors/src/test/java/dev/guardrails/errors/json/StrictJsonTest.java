@@ -216,6 +216,15 @@ final class StrictJsonTest {
         .singleElement()
         .asString()
         .endsWith("the number is out of range");
+    assertThat(
+            problems(
+                () ->
+                    json.read(
+                        "{\"d\":0,\"f\":0,\"series\":[],\"extra\":{\"x\":1e1000000}}",
+                        Measures.class)))
+        .as("an untyped value as large as 1e1000000 is no infinity either")
+        .hasSize(1);
+    assertThat(problems(() -> json.read("{\"x\":[-1e1000000]}", Object.class))).hasSize(1);
 
     Measures largest =
         json.read(
