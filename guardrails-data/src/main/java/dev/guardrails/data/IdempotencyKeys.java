@@ -27,14 +27,16 @@ import org.jspecify.annotations.Nullable;
  * Idempotency keys with Stripe's semantics, enforced by the database so they hold across
  * application instances.
  *
- * <p>{@link #execute} with a key, per tenant of the current context:
+ * <p>{@link #execute} with a key, per tenant of the current context; a key belongs to the actor
+ * that first used it:
  *
  * <ul>
  *   <li>the first request claims the key (a committed row in state IN_FLIGHT, unique by tenant and
  *       key), runs the work in its own transaction and stores the result in the same transaction as
  *       the work's writes;
  *   <li>a repeat with the same request gets the stored result, without running the work;
- *   <li>a repeat with a different request fails with {@link Conflict} (IDEMPOTENCY_MISMATCH);
+ *   <li>a repeat with a different request, or from another actor of the tenant (who must never get
+ *       the first actor's stored result), fails with {@link Conflict} (IDEMPOTENCY_MISMATCH);
  *   <li>a repeat while the first still runs fails with {@link Conflict} (IDEMPOTENCY_IN_FLIGHT)
  *       instead of running twice;
  *   <li>if the work fails, the claim is released so the client may retry; if the process dies, the
@@ -165,14 +167,16 @@ public final class IdempotencyKeys {
   private Optional<String> claim(Transaction tx, String key, String requestHash, String token)
       throws SQLException {
     String tenant = tx.actor().tenantId();
+    String actor = actorOf(tx);
     for (int attempt = 0; attempt < 3; attempt++) {
       Instant now = tx.now();
-      if (insertClaim(tx, tenant, key, requestHash, token, now)) {
+      if (insertClaim(tx, tenant, actor, key, requestHash, token, now)) {
         return Optional.empty();
       }
       Optional<Existing> found =
           tx.queryOne(
-              "SELECT request_hash, state, response, locked_until, expires_at, claim_token FROM "
+              "SELECT request_hash, state, response, locked_until, expires_at, claim_token, actor"
+                  + " FROM "
                   + TABLE
                   + " WHERE tenant_id = ? AND idempotency_key = ? FOR UPDATE",
               rs ->
@@ -182,7 +186,8 @@ public final class IdempotencyKeys {
                       rs.getString(3),
                       rs.getObject(4, java.time.OffsetDateTime.class).toInstant(),
                       rs.getObject(5, java.time.OffsetDateTime.class).toInstant(),
-                      rs.getString(6)),
+                      rs.getString(6),
+                      rs.getString(7)),
               tenant,
               key);
       if (found.isEmpty()) {
@@ -198,6 +203,10 @@ public final class IdempotencyKeys {
             key,
             now);
         continue;
+      }
+      if (existing.actor != null && !existing.actor.equals(actor)) {
+        // another actor's key: neither its stored result nor its progress is this actor's business
+        throw Conflict.idempotencyMismatch(key);
       }
       if (!existing.requestHash.equals(requestHash)) {
         throw Conflict.idempotencyMismatch(key);
@@ -226,21 +235,34 @@ public final class IdempotencyKeys {
     throw Conflict.idempotencyInFlight(key);
   }
 
+  /** {@return the actor a key belongs to, as stored: kind and id} */
+  private static String actorOf(Transaction tx) {
+    return tx.actor().kind().name() + ":" + tx.actor().id();
+  }
+
   private boolean insertClaim(
-      Transaction tx, String tenant, String key, String requestHash, String token, Instant now)
+      Transaction tx,
+      String tenant,
+      String actor,
+      String key,
+      String requestHash,
+      String token,
+      Instant now)
       throws SQLException {
     String insert =
         tx.dialect()
             .insertIfAbsent(
                 "INSERT INTO "
                     + TABLE
-                    + " (tenant_id, idempotency_key, request_hash, state, claim_token, created_at,"
-                    + " locked_until, expires_at) VALUES (?, ?, ?, 'IN_FLIGHT', ?, ?, ?, ?)");
+                    + " (tenant_id, idempotency_key, actor, request_hash, state, claim_token,"
+                    + " created_at, locked_until, expires_at)"
+                    + " VALUES (?, ?, ?, ?, 'IN_FLIGHT', ?, ?, ?, ?)");
     try {
       return tx.update(
               insert,
               tenant,
               key,
+              actor,
               requestHash,
               token,
               now,
@@ -279,6 +301,7 @@ public final class IdempotencyKeys {
     final Instant lockedUntil;
     final Instant expiresAt;
     final String claimToken;
+    final @Nullable String actor;
 
     Existing(
         String requestHash,
@@ -286,13 +309,15 @@ public final class IdempotencyKeys {
         @Nullable String response,
         Instant lockedUntil,
         Instant expiresAt,
-        String claimToken) {
+        String claimToken,
+        @Nullable String actor) {
       this.requestHash = requestHash;
       this.state = state;
       this.response = response;
       this.lockedUntil = lockedUntil;
       this.expiresAt = expiresAt;
       this.claimToken = claimToken;
+      this.actor = actor;
     }
   }
 

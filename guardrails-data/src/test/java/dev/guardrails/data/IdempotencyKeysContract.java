@@ -114,6 +114,35 @@ abstract class IdempotencyKeysContract {
   }
 
   @Test
+  void sameKeyAndRequest_fromAnotherActorOfTheTenant_isRefusedWithoutTheStoredResult()
+      throws Exception {
+    Contexts.as("alice", "acme", () -> pay("key-1", new Payment("c1", 500)));
+
+    assertThatThrownBy(() -> Contexts.as("bob", "acme", () -> pay("key-1", new Payment("c1", 500))))
+        .isInstanceOfSatisfying(
+            Conflict.class,
+            c -> assertThat(c.reason()).isEqualTo(Conflict.Reason.IDEMPOTENCY_MISMATCH));
+    assertThat(runs).hasValue(1);
+    assertThat(Contexts.as("alice", "acme", () -> pay("key-1", new Payment("c1", 500))))
+        .as("the key still serves its own actor")
+        .isNotNull();
+    assertThat(runs).hasValue(1);
+  }
+
+  @Test
+  void keyStoredBeforeKeysHadAnActor_stillServesTheWholeTenant() throws Exception {
+    Receipt first = Contexts.as("alice", "acme", () -> pay("key-old", new Payment("c1", 500)));
+    TestDatabases.execute(
+        dataSource,
+        "UPDATE guardrails_idempotency SET actor = NULL WHERE idempotency_key = 'key-old'");
+
+    Receipt repeat = Contexts.as("bob", "acme", () -> pay("key-old", new Payment("c1", 500)));
+
+    assertThat(repeat).isEqualTo(first);
+    assertThat(runs).hasValue(1);
+  }
+
+  @Test
   void sameKey_inAnotherTenant_isAnotherRequest() throws Exception {
     Contexts.as("alice", "acme", () -> pay("key-1", new Payment("c1", 500)));
     Contexts.as("mallory", "evil", () -> pay("key-1", new Payment("c1", 999)));

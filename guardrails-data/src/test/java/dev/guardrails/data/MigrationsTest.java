@@ -18,7 +18,7 @@ final class MigrationsTest {
     Migrations migrations =
         Migrations.builder(h2, Dialect.h2()).userLocations("classpath:db/user").build();
 
-    assertThat(migrations.migrate()).isEqualTo(new Migrations.Result(1, 1));
+    assertThat(migrations.migrate()).isEqualTo(new Migrations.Result(2, 1));
     assertThat(migrations.migrate()).isEqualTo(new Migrations.Result(0, 0));
   }
 
@@ -102,7 +102,7 @@ final class MigrationsTest {
             .lint(MigrationLint.builder().tenantScoped("orders").build())
             .build();
 
-    assertThat(migrations.migrate()).isEqualTo(new Migrations.Result(1, 1));
+    assertThat(migrations.migrate()).isEqualTo(new Migrations.Result(2, 1));
   }
 
   @Test
