@@ -16,8 +16,6 @@ import dev.guardrails.cost.spi.FailureClassifier.Classification;
 import dev.guardrails.cost.spi.Sleeper;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -51,8 +49,10 @@ import org.jspecify.annotations.Nullable;
  *       unless {@link Builder#cacheSharedAcrossTenants()} is called;
  *   <li><b>budget reservation</b>: the cost model's estimate is reserved in every budget that
  *       applies, or core's {@link BudgetExceeded} is thrown and nothing else happens;
- *   <li><b>rate limit</b> (Resilience4j) per operation, and per actor or tenant with a bounded map
- *       of limiters: refused with core's {@link RateLimited};
+ *   <li><b>rate limit</b> per operation, and per actor or tenant with a bounded map of limiters:
+ *       fixed windows of the period on the builder's clock (Resilience4j's semantics, but testable
+ *       by moving the clock), refused with core's {@link RateLimited} whose retry-after is the time
+ *       to the next window;
  *   <li><b>circuit breaker</b> (Resilience4j) per operation, or per tenant or actor with a bounded
  *       map of breakers: while open, every attempt is refused at once with core's {@link
  *       UpstreamUnavailable};
@@ -117,9 +117,9 @@ public final class GuardedCall<Q, R> {
   private final ConcurrentHashMap<Object, Flight<R>> inflight = new ConcurrentHashMap<>();
   private final @Nullable Function<? super Q, ?> cacheKey;
   private final boolean cachePerTenant;
-  private final @Nullable RateLimiter operationLimiter;
-  private final @Nullable Cache<Object, RateLimiter> keyedLimiters;
-  private final @Nullable RateLimiterConfig keyedConfig;
+  private final @Nullable WindowRateLimiter operationLimiter;
+  private final @Nullable Cache<Object, WindowRateLimiter> keyedLimiters;
+  private final WindowRateLimiter.@Nullable Limit keyedLimit;
   private final boolean limitPerActor;
   private final CircuitBreakerConfig breakerConfig;
   private final CircuitBreaker breaker;
@@ -179,8 +179,8 @@ public final class GuardedCall<Q, R> {
     this.cacheKey = b.cacheKey;
     this.cachePerTenant = b.cachePerTenant;
     this.operationLimiter =
-        b.operationLimit == null ? null : RateLimiter.of(b.operation, b.operationLimit);
-    this.keyedConfig = b.keyedLimit;
+        b.operationLimit == null ? null : new WindowRateLimiter(b.operationLimit, b.clock.millis());
+    this.keyedLimit = b.keyedLimit;
     this.limitPerActor = b.limitPerActor;
     this.keyedLimiters =
         b.keyedLimit == null
@@ -188,7 +188,7 @@ public final class GuardedCall<Q, R> {
             : Caffeine.newBuilder()
                 .maximumSize(b.maxTrackedKeys)
                 .executor(Runnable::run)
-                .<Object, RateLimiter>build();
+                .<Object, WindowRateLimiter>build();
     this.breakerConfig =
         CircuitBreakerConfig.from(b.breakerConfig)
             .clock(b.clock)
@@ -402,7 +402,7 @@ public final class GuardedCall<Q, R> {
 
   /** {@return the number of per-actor or per-tenant rate limiters held (bounded)} */
   public long keyedLimiters() {
-    Cache<Object, RateLimiter> k = keyedLimiters;
+    Cache<Object, WindowRateLimiter> k = keyedLimiters;
     if (k == null) {
       return 0;
     }
@@ -503,7 +503,7 @@ public final class GuardedCall<Q, R> {
     boolean timedOut = false;
     R response = null;
     try {
-      acquireRateLimits(actor);
+      acquireRateLimits(actor, now != NO_TIME ? now : startOnCallClock(startMillis));
       CircuitBreaker breaker = breakerFor(actor);
       for (int attempt = 1; response == null; attempt++) {
         CircuitBreaker.State before = breaker.getState();
@@ -701,20 +701,35 @@ public final class GuardedCall<Q, R> {
     }
   }
 
-  private void acquireRateLimits(Actor actor) {
-    RateLimiter op = operationLimiter;
-    if (op != null && !op.acquirePermission()) {
-      throw new RateLimited(operation, op.getRateLimiterConfig().getLimitRefreshPeriod());
+  /** {@return the call's start if it was read from this call's clock, else {@link #NO_TIME}} */
+  private long startOnCallClock(long startMillis) {
+    boolean shared = budgets != null ? budgetsShareClock : meterSharesClock;
+    return shared ? startMillis : NO_TIME;
+  }
+
+  /** Takes a permit of every rate limit at {@code now}, read from the clock here if NO_TIME. */
+  private void acquireRateLimits(Actor actor, long now) {
+    WindowRateLimiter op = operationLimiter;
+    Cache<Object, WindowRateLimiter> keyed = keyedLimiters;
+    WindowRateLimiter.Limit limit = keyedLimit;
+    if (op == null && (keyed == null || limit == null)) {
+      return;
     }
-    Cache<Object, RateLimiter> keyed = keyedLimiters;
-    RateLimiterConfig config = keyedConfig;
-    if (keyed != null && config != null) {
+    long at = now != NO_TIME ? now : clock.millis();
+    if (op != null) {
+      long waitMillis = op.tryAcquire(at);
+      if (waitMillis > 0) {
+        throw new RateLimited(operation, Duration.ofMillis(waitMillis));
+      }
+    }
+    if (keyed != null && limit != null) {
       Object key = limitPerActor ? new ActorKey(actor.tenantId(), actor.id()) : actor.tenantId();
-      RateLimiter limiter = keyed.get(key, k -> RateLimiter.of(operation + "/" + k, config));
-      if (!limiter.acquirePermission()) {
+      WindowRateLimiter limiter = keyed.get(key, k -> new WindowRateLimiter(limit, at));
+      long waitMillis = limiter.tryAcquire(at);
+      if (waitMillis > 0) {
         throw new RateLimited(
             operation + (limitPerActor ? " per actor" : " per tenant"),
-            config.getLimitRefreshPeriod());
+            Duration.ofMillis(waitMillis));
       }
     }
   }
@@ -857,8 +872,8 @@ public final class GuardedCall<Q, R> {
     private long cacheMaxSize;
     private @Nullable Duration cacheTtl;
     private boolean cachePerTenant = true;
-    private @Nullable RateLimiterConfig operationLimit;
-    private @Nullable RateLimiterConfig keyedLimit;
+    private WindowRateLimiter.@Nullable Limit operationLimit;
+    private WindowRateLimiter.@Nullable Limit keyedLimit;
     private boolean limitPerActor;
     private long maxTrackedKeys = 10_000;
     private boolean breakerPerTenant;
@@ -1040,7 +1055,7 @@ public final class GuardedCall<Q, R> {
      */
     public Builder<Q, R> rateLimit(int permits, Duration period) {
       once("rate limit");
-      this.operationLimit = limiterConfig(permits, period);
+      this.operationLimit = new WindowRateLimiter.Limit(permits, period);
       return this;
     }
 
@@ -1061,7 +1076,7 @@ public final class GuardedCall<Q, R> {
             "a per-tenant rate limit cannot be combined with a per-actor one");
       }
       once("per-key rate limit");
-      this.keyedLimit = limiterConfig(permits, period);
+      this.keyedLimit = new WindowRateLimiter.Limit(permits, period);
       this.limitPerActor = true;
       return this;
     }
@@ -1082,7 +1097,7 @@ public final class GuardedCall<Q, R> {
             "a per-actor rate limit cannot be combined with a per-tenant one");
       }
       once("per-key rate limit");
-      this.keyedLimit = limiterConfig(permits, period);
+      this.keyedLimit = new WindowRateLimiter.Limit(permits, period);
       this.limitPerActor = false;
       return this;
     }
@@ -1272,23 +1287,6 @@ public final class GuardedCall<Q, R> {
                 backoff.compareTo(retry.maxRetryAfter()) > 0 ? backoff : retry.maxRetryAfter());
       }
       return total;
-    }
-
-    private static RateLimiterConfig limiterConfig(int permits, Duration period) {
-      Objects.requireNonNull(period, "period");
-      if (permits <= 0) {
-        throw new IllegalArgumentException(
-            "rate limit permits must be positive, but was " + permits);
-      }
-      if (period.toMillis() < 1) {
-        throw new IllegalArgumentException(
-            "rate limit period must be at least one millisecond, but was " + period);
-      }
-      return RateLimiterConfig.custom()
-          .limitForPeriod(permits)
-          .limitRefreshPeriod(period)
-          .timeoutDuration(Duration.ZERO)
-          .build();
     }
   }
 }

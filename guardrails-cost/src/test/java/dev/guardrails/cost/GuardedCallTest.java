@@ -482,6 +482,60 @@ final class GuardedCallTest {
   }
 
   @Test
+  void rateLimit_windowsFollowTheInjectedClock_retryAfterIsTheTimeToTheNextWindow() {
+    GuardedCall<Prompt, Answer> chat =
+        builder(this::answer).rateLimit(2, Duration.ofMinutes(1)).build();
+    chat.call(ALICE, new Prompt("a", 5));
+    clock.advance(Duration.ofSeconds(20));
+    chat.call(ALICE, new Prompt("b", 5));
+
+    clock.advance(Duration.ofSeconds(25)); // 45 s into the window
+    assertThatThrownBy(() -> chat.call(ALICE, new Prompt("c", 5)))
+        .isInstanceOfSatisfying(
+            RateLimited.class, e -> assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(15)));
+    clock.advance(Duration.ofMillis(14_999));
+    assertThatThrownBy(() -> chat.call(ALICE, new Prompt("d", 5)))
+        .isInstanceOfSatisfying(
+            RateLimited.class, e -> assertThat(e.retryAfter()).isEqualTo(Duration.ofMillis(1)));
+
+    clock.advance(Duration.ofMillis(1)); // the next window
+    chat.call(ALICE, new Prompt("e", 5));
+    chat.call(ALICE, new Prompt("f", 5));
+    assertThatThrownBy(() -> chat.call(ALICE, new Prompt("g", 5))).isInstanceOf(RateLimited.class);
+    assertThat(upstreamCalls).hasValue(4);
+  }
+
+  @Test
+  void rateLimit_clockSetBackALittle_handsOutNoPermitAgain() {
+    GuardedCall<Prompt, Answer> chat =
+        builder(this::answer).rateLimit(1, Duration.ofMinutes(1)).build();
+    clock.advance(Duration.ofSeconds(70)); // second window
+    chat.call(ALICE, new Prompt("a", 5));
+
+    clock.advance(Duration.ofSeconds(-30)); // back into the first window
+    assertThatThrownBy(() -> chat.call(ALICE, new Prompt("b", 5)))
+        .isInstanceOfSatisfying(
+            RateLimited.class,
+            e ->
+                assertThat(e.retryAfter()).isPositive().isLessThanOrEqualTo(Duration.ofMinutes(1)));
+    assertThat(upstreamCalls).hasValue(1);
+  }
+
+  @Test
+  void rateLimit_perTenant_newKeyStartsItsWindowAtItsFirstCall() {
+    GuardedCall<Prompt, Answer> chat =
+        builder(this::answer).rateLimitPerTenant(1, Duration.ofMinutes(1)).build();
+    clock.advance(Duration.ofSeconds(50));
+    chat.call(ALICE, new Prompt("a", 5));
+
+    clock.advance(Duration.ofSeconds(30)); // 80 s after build, 30 s into acme's first window
+    assertThatThrownBy(() -> chat.call(BOB, new Prompt("b", 5)))
+        .isInstanceOfSatisfying(
+            RateLimited.class, e -> assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(30)));
+    chat.call(Actor.person("carol", "globex"), new Prompt("c", 5));
+  }
+
+  @Test
   void rateLimit_perActor_separatesActorsWithBoundedLimiters() {
     GuardedCall<Prompt, Answer> chat =
         builder(this::answer).rateLimitPerActor(1, Duration.ofHours(1)).maxTrackedKeys(5).build();
