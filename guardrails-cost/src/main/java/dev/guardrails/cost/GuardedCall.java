@@ -179,7 +179,9 @@ public final class GuardedCall<Q, R> {
     this.cacheKey = b.cacheKey;
     this.cachePerTenant = b.cachePerTenant;
     this.operationLimiter =
-        b.operationLimit == null ? null : new WindowRateLimiter(b.operationLimit, b.clock.millis());
+        b.operationLimit == null
+            ? null
+            : new WindowRateLimiter(b.operationLimit, b.clock, b.clock.millis());
     this.keyedLimit = b.keyedLimit;
     this.limitPerActor = b.limitPerActor;
     this.keyedLimiters =
@@ -724,7 +726,7 @@ public final class GuardedCall<Q, R> {
     }
     if (keyed != null && limit != null) {
       Object key = limitPerActor ? new ActorKey(actor.tenantId(), actor.id()) : actor.tenantId();
-      WindowRateLimiter limiter = keyed.get(key, k -> new WindowRateLimiter(limit, at));
+      WindowRateLimiter limiter = keyed.get(key, k -> new WindowRateLimiter(limit, clock, at));
       long waitMillis = limiter.tryAcquire(at);
       if (waitMillis > 0) {
         throw new RateLimited(

@@ -522,6 +522,22 @@ final class GuardedCallTest {
   }
 
   @Test
+  void rateLimit_clockSetBackMoreThanAPeriodAndForwardAgain_handsOutNoPermitAgain() {
+    GuardedCall<Prompt, Answer> chat =
+        builder(this::answer).rateLimit(1, Duration.ofMinutes(1)).build();
+    clock.advance(Duration.ofSeconds(70)); // second window
+    chat.call(ALICE, new Prompt("a", 5));
+
+    clock.advance(Duration.ofSeconds(-150)); // an NTP step back of two and a half windows
+    assertThatThrownBy(() -> chat.call(ALICE, new Prompt("b", 5))).isInstanceOf(RateLimited.class);
+    clock.advance(Duration.ofSeconds(150)); // and forward again, still in the second window
+    assertThatThrownBy(() -> chat.call(ALICE, new Prompt("c", 5)))
+        .isInstanceOfSatisfying(
+            RateLimited.class, e -> assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(50)));
+    assertThat(upstreamCalls).hasValue(1);
+  }
+
+  @Test
   void rateLimit_perTenant_newKeyStartsItsWindowAtItsFirstCall() {
     GuardedCall<Prompt, Answer> chat =
         builder(this::answer).rateLimitPerTenant(1, Duration.ofMinutes(1)).build();
