@@ -40,7 +40,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>a repeat while the first still runs fails with {@link Conflict} (IDEMPOTENCY_IN_FLIGHT)
  *       instead of running twice;
  *   <li>if the work fails, the claim is released so the client may retry; if the process dies, the
- *       claim is taken over once the in-flight timeout (default 5 min) has passed;
+ *       claim is taken over once the in-flight timeout (default 5 min) has passed, and the key then
+ *       belongs to the actor that took it over (a claim written before keys had an actor too);
  *   <li>keys expire after the retention (default 24 h) and are then treated as new.
  * </ul>
  *
@@ -217,14 +218,18 @@ public final class IdempotencyKeys {
       if (existing.lockedUntil.isAfter(now)) {
         throw Conflict.idempotencyInFlight(key);
       }
+      // the actor that takes the claim over owns the key, even one claimed before keys had actors:
+      // the result it stores is its own, not the tenant's
       int taken =
           tx.update(
               "UPDATE "
                   + TABLE
-                  + " SET claim_token = ?, locked_until = ? WHERE tenant_id = ? AND idempotency_key = ?"
+                  + " SET claim_token = ?, locked_until = ?, actor = ?"
+                  + " WHERE tenant_id = ? AND idempotency_key = ?"
                   + " AND claim_token = ? AND state = 'IN_FLIGHT'",
               token,
               now.plus(inFlightTimeout),
+              actor,
               tenant,
               key,
               existing.claimToken);

@@ -3,10 +3,13 @@ package dev.guardrails.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.guardrails.core.Actor;
 import dev.guardrails.core.Conflict;
+import dev.guardrails.core.GuardContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
@@ -196,6 +199,52 @@ abstract class IdempotencyKeysContract {
 
     Contexts.as("alice", "acme", () -> pay("key-1", new Payment("c1", 500)));
     assertThat(runs).hasValue(1);
+  }
+
+  @Test
+  void inFlightClaimStoredBeforeKeysHadAnActor_takenOver_belongsToTheActorThatTookItOver()
+      throws Exception {
+    // an earlier version claimed the key (no actor) and died; alice takes the claim over and runs
+    TestDatabases.execute(
+        dataSource,
+        "INSERT INTO guardrails_idempotency (tenant_id, idempotency_key, request_hash, state,"
+            + " claim_token, created_at, locked_until, expires_at) VALUES ('acme', 'key-1', '"
+            + requestHash(new Payment("c1", 500))
+            + "', 'IN_FLIGHT', 'dead', TIMESTAMP WITH TIME ZONE '2026-11-22 10:00:00+00',"
+            + " TIMESTAMP WITH TIME ZONE '2026-11-22 10:05:00+00',"
+            + " TIMESTAMP WITH TIME ZONE '2026-11-23 10:00:00+00')");
+    clock.advance(Duration.ofMinutes(5));
+    Receipt alices = Contexts.as("alice", "acme", () -> pay("key-1", new Payment("c1", 500)));
+
+    assertThatThrownBy(() -> Contexts.as("bob", "acme", () -> pay("key-1", new Payment("c1", 500))))
+        .as("alice's result is hers, not the tenant's")
+        .isInstanceOfSatisfying(
+            Conflict.class,
+            c -> assertThat(c.reason()).isEqualTo(Conflict.Reason.IDEMPOTENCY_MISMATCH));
+    assertThat(Contexts.as("alice", "acme", () -> pay("key-1", new Payment("c1", 500))))
+        .isEqualTo(alices);
+    assertThat(runs).hasValue(1);
+  }
+
+  @Test
+  void actorWithTheLongestId_ownsItsKey() throws Exception {
+    Actor longest = Actor.service("s".repeat(Actor.MAX_LENGTH - 1) + "\u00e9", "acme");
+    Actor other = Actor.service("s".repeat(Actor.MAX_LENGTH), "acme");
+    Receipt first = asActor(longest, () -> pay("key-1", new Payment("c1", 500)));
+
+    assertThat(asActor(longest, () -> pay("key-1", new Payment("c1", 500)))).isEqualTo(first);
+    assertThatThrownBy(() -> asActor(other, () -> pay("key-1", new Payment("c1", 500))))
+        .isInstanceOfSatisfying(
+            Conflict.class,
+            c -> assertThat(c.reason()).isEqualTo(Conflict.Reason.IDEMPOTENCY_MISMATCH));
+    assertThat(runs).hasValue(1);
+  }
+
+  @SuppressWarnings("try")
+  private static <T> T asActor(Actor actor, Callable<T> work) throws Exception {
+    try (GuardContext.Scope scope = GuardContext.of(actor, "corr-1", Contexts.T0).open()) {
+      return work.call();
+    }
   }
 
   @Test
