@@ -103,6 +103,44 @@ final class PostgresBudgetStoreTest {
   }
 
   @Test
+  void zeroEstimate_reservesOneMicroReleasesItAndStopsOnAUsedUpBudget() {
+    Budget rolling =
+        Budget.builder("rolling-free")
+            .scope(BudgetScope.ACTOR)
+            .limit(usd("0.50"))
+            .period(BudgetPeriod.rolling(Duration.ofHours(1)))
+            .build();
+    BudgetGuard guard =
+        instance(
+            pg.newInstance(2),
+            clock,
+            budget("calendar-free", BudgetScope.ACTOR, 1_000_000),
+            rolling);
+
+    assertThat(guard.reserve("free-1", ALICE, "chat", usd("0"))).isTrue();
+    assertThat(guard.status(ALICE, "chat"))
+        .extracting(BudgetStatus::reserved)
+        .containsExactly(usd("0.000001"), usd("0.000001"));
+    assertThat(guard.release("free-1")).isTrue();
+    assertThat(guard.status(ALICE, "chat"))
+        .allSatisfy(
+            s -> {
+              assertThat(s.reserved()).isEqualTo(usd("0"));
+              assertThat(s.spent()).isEqualTo(usd("0"));
+            });
+
+    assertThat(guard.reserve("c1", ALICE, "chat", usd("0.50"))).isTrue();
+    assertThat(guard.settle("c1", usd("0.50"))).isTrue();
+    assertThatThrownBy(() -> guard.reserve("free-2", ALICE, "chat", usd("0")))
+        .isInstanceOfSatisfying(
+            BudgetExceeded.class,
+            e -> assertThat(e.budgetName()).isEqualTo("rolling-free/actor:acme/alice"));
+    assertThat(guard.status(ALICE, "chat"))
+        .extracting(BudgetStatus::reserved)
+        .containsOnly(usd("0"));
+  }
+
+  @Test
   void reserveSettleAndExpire_onConnectionsWithoutAutoCommit_areCommitted() {
     // like a HikariCP pool built with autoCommit=false: uncommitted work is rolled back on return
     Budget user = budget("user", BudgetScope.ACTOR, 1_000_000);
