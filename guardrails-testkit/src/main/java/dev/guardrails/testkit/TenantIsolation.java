@@ -57,10 +57,13 @@ import org.opentest4j.AssertionFailedError;
  * sessions}: as the other tenant, with no tenant set, with an empty tenant, and right after the
  * other tenant's transaction on the same connection. From each it reads, updates, deletes and
  * inserts rows of the tenant under attack, and, as the other tenant, tries to move its own row
- * across. A probe passes when it reaches zero rows or the database refuses it (insufficient
- * privilege, a row-level security or constraint violation, an exception raised by a trigger); any
- * other database error means the probe could not run and fails the check loudly rather than passing
- * it.
+ * across. Updates and deletes name no column outside the SET list's target (no WHERE), so that
+ * PostgreSQL holds them to the UPDATE and DELETE policies alone rather than also to the SELECT
+ * policies, and the other tenant's own rows are counted apart; an update sets the tenant column, so
+ * a role without the privilege to update that column sees the probe refused. A probe passes when it
+ * reaches zero rows or the database refuses it (insufficient privilege, a row-level security or
+ * constraint violation, an exception raised by a trigger); any other database error means the probe
+ * could not run and fails the check loudly rather than passing it.
  *
  * <p>Connect as the application's role: a superuser or a role with {@code BYPASSRLS} bypasses every
  * policy, and the check reports it. The seeded rows stay in the tables; run it on a test database
@@ -370,23 +373,26 @@ public final class TenantIsolation {
               session,
               () -> count("SELECT count(*) FROM " + table.name + " WHERE " + foreign, own));
       report(session, Probe.READ, read, "row(s) of other tenants visible");
+      // UPDATE and DELETE never read a column: a statement that does (in WHERE or SET) is also held
+      // to the SELECT policies, which would hide an UPDATE or DELETE policy that lets every row
+      // through. The other tenant's own rows are counted apart and taken off.
+      String value = session == Session.OTHER_TENANT ? otherTenant : tenant;
       long updated =
           inSession(
               session,
-              () ->
-                  update(
-                      "UPDATE "
-                          + table.name
-                          + " SET "
-                          + table.tenantColumn
-                          + " = "
-                          + table.tenantColumn
-                          + " WHERE "
-                          + foreign,
-                      own));
+              () -> {
+                long mine = ownRows(own);
+                return update("UPDATE " + table.name + " SET " + table.tenantColumn + " = ?", value)
+                    - mine;
+              });
       report(session, Probe.UPDATE, updated, "row(s) of other tenants updated");
       long deleted =
-          inSession(session, () -> update("DELETE FROM " + table.name + " WHERE " + foreign, own));
+          inSession(
+              session,
+              () -> {
+                long mine = ownRows(own);
+                return update("DELETE FROM " + table.name) - mine;
+              });
       report(session, Probe.DELETE, deleted, "row(s) of other tenants deleted");
       long inserted = inSession(session, () -> table.seeder.insert(connection, tenant));
       report(session, Probe.INSERT, inserted, "row(s) inserted into tenant '" + tenant + "'");
@@ -469,6 +475,23 @@ public final class TenantIsolation {
         statement.setString(2, value);
         statement.execute();
       }
+    }
+
+    /**
+     * {@return how many rows of its own the session's tenant can read; 0 with no tenant} Counted
+     * before a statement that reaches every row the session may change.
+     */
+    private long ownRows(@Nullable String own) throws SQLException {
+      if (own == null) {
+        return 0;
+      }
+      return count(
+          "SELECT count(*) FROM "
+              + table.name
+              + " WHERE CAST("
+              + table.tenantColumn
+              + " AS text) = ?",
+          own);
     }
 
     private long count(String sql, @Nullable String param) throws SQLException {

@@ -109,6 +109,20 @@ final class TenantIsolationTest {
   }
 
   @Test
+  void check_updatePolicyOpenWhileSelectIsScoped_reportsTheUpdateAsTheOtherTenant() {
+    assertThat(findings("update_open_notes"))
+        .extracting(Finding::session, Finding::probe)
+        .contains(tuple(Session.OTHER_TENANT, Probe.UPDATE));
+  }
+
+  @Test
+  void check_deletePolicyOpenToAnyTenantWhileSelectIsScoped_reportsTheDelete() {
+    assertThat(findings("delete_open_notes"))
+        .extracting(Finding::session, Finding::probe)
+        .contains(tuple(Session.OTHER_TENANT, Probe.DELETE));
+  }
+
+  @Test
   void check_tenantSetForTheWholeSession_reportsTheLeftoverSettingOnTheReusedConnection() {
     TenantIsolation leaky =
         TenantIsolation.builder(PG.applicationDataSource())
