@@ -50,20 +50,22 @@ import org.opentest4j.AssertionFailedError;
  * }
  * }</pre>
  *
- * <p>Each {@link #check} holds one connection of the data source for its whole run, as a pool of
- * one would, and first commits one row per tenant and table through guardrails-data's {@link
- * Database} under a context of that tenant, so that the application's own path sets the tenant.
- * Then, in transactions it always rolls back, it probes every table from four {@linkplain Session
- * sessions}: as the other tenant, with no tenant set, with an empty tenant, and right after the
- * other tenant's transaction on the same connection. From each it reads, updates, deletes and
- * inserts rows of the tenant under attack, and, as the other tenant, tries to move its own row
- * across. Updates and deletes name no column outside the SET list's target (no WHERE), so that
- * PostgreSQL holds them to the UPDATE and DELETE policies alone rather than also to the SELECT
- * policies, and the other tenant's own rows are counted apart; an update sets the tenant column, so
- * a role without the privilege to update that column sees the probe refused. A probe passes when it
- * reaches zero rows or the database refuses it (insufficient privilege, a row-level security or
- * constraint violation, an exception raised by a trigger); any other database error means the probe
- * could not run and fails the check loudly rather than passing it.
+ * <p>Each {@link #check} commits one row per tenant and table through guardrails-data's {@link
+ * Database} under a context of that tenant, so that the application's own path sets the tenant: the
+ * other tenant's rows on a first connection of the data source, which it then closes, and the
+ * tenant's rows on a second one, which it holds for the rest of the run as a pool of one would (it
+ * never holds two at once). In transactions it always rolls back, it probes every table from four
+ * {@linkplain Session sessions}: with no tenant set (first, before anything sets one on the second
+ * connection), as the other tenant, with an empty tenant, and right after the tenant's own
+ * transaction on the same connection. From each it reads, updates, deletes and inserts rows of the
+ * tenant under attack, and, as the other tenant, tries to move its own row across. Updates and
+ * deletes name no column outside the SET list's target (no WHERE), so that PostgreSQL holds them to
+ * the UPDATE and DELETE policies alone rather than also to the SELECT policies, and the other
+ * tenant's own rows are counted apart; an update sets the tenant column, so a role without the
+ * privilege to update that column sees the probe refused. A probe passes when it reaches zero rows
+ * or the database refuses it (insufficient privilege, a row-level security or constraint violation,
+ * an exception raised by a trigger); any other database error means the probe could not run and
+ * fails the check loudly rather than passing it.
  *
  * <p>Connect as the application's role: a superuser or a role with {@code BYPASSRLS} bypasses every
  * policy, and the check reports it. The seeded rows stay in the tables; run it on a test database
@@ -191,16 +193,33 @@ public final class TenantIsolation {
       throw new IllegalArgumentException(
           "tenant isolation needs two different tenants, but both were '" + tenant + "'");
     }
-    try (Connection connection = dataSource.getConnection()) {
-      requirePostgres(connection);
-      Database database = Database.builder(reusing(connection), Dialect.postgresql()).build();
-      List<Finding> findings = new ArrayList<>();
-      for (Table table : tables.values()) {
-        seed(database, table, victim);
-        seed(database, table, attacker);
-        findings.addAll(new Probes(connection, table, tenant, otherTenant).run(database, victim));
+    try {
+      try (Connection connection = dataSource.getConnection()) {
+        requirePostgres(connection);
+        Database database = Database.builder(reusing(connection), Dialect.postgresql()).build();
+        for (Table table : tables.values()) {
+          seed(database, table, attacker);
+        }
       }
-      return List.copyOf(findings);
+      // a connection of its own, taken after the seeding one went back: a session where no
+      // transaction ever set the tenant reads the setting as NULL, one where any did reads it as ''
+      try (Connection connection = dataSource.getConnection()) {
+        Database database = Database.builder(reusing(connection), Dialect.postgresql()).build();
+        List<Probes> probes = new ArrayList<>();
+        for (Table table : tables.values()) {
+          Probes ofTable = new Probes(connection, table, tenant, otherTenant);
+          ofTable.probeAs(Session.NO_TENANT);
+          probes.add(ofTable);
+        }
+        for (Table table : tables.values()) {
+          seed(database, table, victim);
+        }
+        List<Finding> findings = new ArrayList<>();
+        for (Probes ofTable : probes) {
+          findings.addAll(ofTable.run(database, victim));
+        }
+        return List.copyOf(findings);
+      }
     } catch (SQLException e) {
       throw new IllegalStateException(
           "tenant isolation check could not connect or clean up (SQL state "
@@ -338,9 +357,9 @@ public final class TenantIsolation {
       this.otherTenant = otherTenant;
     }
 
+    /** Runs the probes of every session but {@link Session#NO_TENANT}, which runs first. */
     List<Finding> run(Database database, Actor victim) throws SQLException {
       probeAs(Session.OTHER_TENANT);
-      probeAs(Session.NO_TENANT);
       probeAs(Session.EMPTY_TENANT);
       // the victim's own transaction on the held connection, then a borrower that sets nothing
       GuardContext context = GuardContext.start(victim, Clock.systemUTC());
@@ -570,7 +589,13 @@ public final class TenantIsolation {
   public enum Session {
     /** A transaction of the other tenant, its tenant set as the application sets it. */
     OTHER_TENANT,
-    /** A transaction that sets no tenant at all. */
+    /**
+     * A transaction that sets no tenant, on a connection no transaction of the check has set one on
+     * yet: probed first, before any other session, on a connection taken after the seeding one was
+     * closed. A data source that opens fresh connections gives a session where the setting was
+     * never defined ({@code current_setting(..., true)} is NULL); a pool may hand back one where it
+     * was, which reads as empty.
+     */
     NO_TENANT,
     /** A transaction whose tenant setting is the empty string. */
     EMPTY_TENANT,

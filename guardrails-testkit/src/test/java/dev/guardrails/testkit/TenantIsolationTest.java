@@ -123,6 +123,13 @@ final class TenantIsolationTest {
   }
 
   @Test
+  void check_policyThatFailsOpenOnlyOnAFreshSession_reportsTheNoTenantSession() {
+    assertThat(findings("fresh_session_notes"))
+        .extracting(Finding::session, Finding::probe)
+        .contains(tuple(Session.NO_TENANT, Probe.READ));
+  }
+
+  @Test
   void check_tenantSetForTheWholeSession_reportsTheLeftoverSettingOnTheReusedConnection() {
     TenantIsolation leaky =
         TenantIsolation.builder(PG.applicationDataSource())
@@ -152,7 +159,7 @@ final class TenantIsolationTest {
     assertThat(findings)
         .filteredOn(f -> f.probe() == Probe.SETTING)
         .singleElement()
-        .satisfies(f -> assertThat(f.detail()).contains("'globex'", "set_config(..., true)"));
+        .satisfies(f -> assertThat(f.detail()).contains("'acme'", "set_config(..., true)"));
   }
 
   @Test
