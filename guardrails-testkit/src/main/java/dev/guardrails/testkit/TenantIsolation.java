@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -251,15 +252,7 @@ public final class TenantIsolation {
                   if (inserted < 1) {
                     return 0L;
                   }
-                  return tx.queryOne(
-                          "SELECT count(*) FROM "
-                              + table.name
-                              + " WHERE CAST("
-                              + table.tenantColumn
-                              + " AS text) = ?",
-                          rs -> rs.getLong(1),
-                          actor.tenantId())
-                      .orElse(0L);
+                  return rowsOf(tx.connection(), table, actor.tenantId());
                 });
       } catch (DataAccessException e) {
         throw new IllegalStateException(
@@ -269,6 +262,7 @@ public final class TenantIsolation {
                 + table.name
                 + " failed under that tenant's own context ("
                 + sqlState(e)
+                + databaseMessage(e)
                 + "); the seeder must insert one row with a fresh id, and the table's policies must"
                 + " let a tenant write its own rows",
             e);
@@ -284,6 +278,41 @@ public final class TenantIsolation {
                 + " is the given tenant");
       }
     }
+  }
+
+  /**
+   * {@return how many rows of the tenant the connection's current transaction can read} The id is
+   * bound untyped, so PostgreSQL reads it as the tenant column's type (text, varchar, uuid, ...)
+   * and compares as the table's own policies do.
+   */
+  private static long rowsOf(Connection connection, Table table, String tenantId)
+      throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "SELECT count(*) FROM " + table.name + " WHERE " + table.tenantColumn + " = ?")) {
+      bindTenant(statement, 1, tenantId);
+      try (ResultSet rows = statement.executeQuery()) {
+        return rows.next() ? rows.getLong(1) : 0;
+      }
+    }
+  }
+
+  /**
+   * Binds a tenant id with no type of its own, so that PostgreSQL gives it the type of the column
+   * it meets: a uuid tenant column takes the id as a uuid, where a varchar parameter would fail.
+   */
+  private static void bindTenant(PreparedStatement statement, int index, String tenantId)
+      throws SQLException {
+    statement.setObject(index, tenantId, Types.OTHER);
+  }
+
+  private static String databaseMessage(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && sql.getMessage() != null) {
+        return ": " + sql.getMessage();
+      }
+    }
+    return "";
   }
 
   private static String sqlState(Throwable error) {
@@ -371,9 +400,9 @@ public final class TenantIsolation {
     }
 
     private void probeAs(Session session) throws SQLException {
-      String column = "CAST(" + table.tenantColumn + " AS text)";
       // rows outside the session's own tenant: everything when the session has no tenant
-      String foreign = session == Session.OTHER_TENANT ? column + " IS DISTINCT FROM ?" : "true";
+      String foreign =
+          session == Session.OTHER_TENANT ? table.tenantColumn + " IS DISTINCT FROM ?" : "true";
       @Nullable String own = session == Session.OTHER_TENANT ? otherTenant : null;
       if (session == Session.REUSED_CONNECTION) {
         String leaked = leftoverTenant();
@@ -504,19 +533,13 @@ public final class TenantIsolation {
       if (own == null) {
         return 0;
       }
-      return count(
-          "SELECT count(*) FROM "
-              + table.name
-              + " WHERE CAST("
-              + table.tenantColumn
-              + " AS text) = ?",
-          own);
+      return rowsOf(connection, table, own);
     }
 
     private long count(String sql, @Nullable String param) throws SQLException {
       try (PreparedStatement statement = connection.prepareStatement(sql)) {
         if (param != null) {
-          statement.setString(1, param);
+          bindTenant(statement, 1, param);
         }
         try (ResultSet rows = statement.executeQuery()) {
           return rows.next() ? rows.getLong(1) : 0;
@@ -529,7 +552,7 @@ public final class TenantIsolation {
         int index = 1;
         for (String param : params) {
           if (param != null) {
-            statement.setString(index++, param);
+            bindTenant(statement, index++, param);
           }
         }
         return statement.executeUpdate();
@@ -664,7 +687,8 @@ public final class TenantIsolation {
      * @param table the table, optionally schema-qualified, lower case
      * @param tenantColumn the column holding the tenant id, lower case
      * @param insertSql an {@code INSERT} with exactly one {@code ?}, the tenant id, that makes a
-     *     fresh id itself (a sequence, identity or {@code gen_random_uuid()} default)
+     *     fresh id itself (a sequence, identity or {@code gen_random_uuid()} default); the id is
+     *     bound untyped, so it takes the type of the column it goes into (text, varchar, uuid)
      * @return this builder
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if a name is not a lower-case identifier, the table was
@@ -687,7 +711,7 @@ public final class TenantIsolation {
           tenantColumn,
           (connection, tenantId) -> {
             try (PreparedStatement statement = connection.prepareStatement(insertSql)) {
-              statement.setString(1, tenantId);
+              bindTenant(statement, 1, tenantId);
               return statement.executeUpdate();
             }
           });

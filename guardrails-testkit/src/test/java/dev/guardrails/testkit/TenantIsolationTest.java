@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.guardrails.core.Actor;
 import dev.guardrails.data.RowLevelSecurity;
 import dev.guardrails.testkit.TenantIsolation.Finding;
 import dev.guardrails.testkit.TenantIsolation.Probe;
@@ -127,6 +128,38 @@ final class TenantIsolationTest {
     assertThat(findings("fresh_session_notes"))
         .extracting(Finding::session, Finding::probe)
         .contains(tuple(Session.NO_TENANT, Probe.READ));
+  }
+
+  @Test
+  void check_uuidTenantColumnGuarded_findsNothingWhateverTheCaseOfTheIds() {
+    TenantIsolation uuids =
+        TenantIsolation.builder(PG.applicationDataSource())
+            .table(
+                "uuid_documents", "tenant_id", "INSERT INTO uuid_documents (tenant_id) VALUES (?)")
+            .build();
+
+    assertThat(
+            uuids.check(
+                "3f2c1e9a-7b4d-4c1e-9f0a-2b6d8e4c1a55", "A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11"))
+        .isEmpty();
+    assertThat(
+            uuids.check(
+                "A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11", "3f2c1e9a-7b4d-4c1e-9f0a-2b6d8e4c1a55"))
+        .isEmpty();
+  }
+
+  @Test
+  void check_varcharTenantColumnGuarded_findsNothingForNearMissAndLongestIds() {
+    TenantIsolation varchars =
+        TenantIsolation.builder(PG.applicationDataSource())
+            .table(
+                "varchar_documents",
+                "tenant_id",
+                "INSERT INTO varchar_documents (tenant_id) VALUES (?)")
+            .build();
+
+    assertThat(varchars.check("tenant-1", "tenant-1 ")).isEmpty();
+    assertThat(varchars.check("t".repeat(Actor.MAX_LENGTH), "tenant-%")).isEmpty();
   }
 
   @Test
