@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -25,6 +26,8 @@ import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.Tuple;
 import org.jspecify.annotations.Nullable;
 import org.opentest4j.AssertionFailedError;
 
@@ -113,31 +116,35 @@ public final class TenantIsolation {
   }
 
   /**
-   * Returns pairs of distinct tenant ids: ids from the small pool of {@link
-   * GuardrailsArbitraries#tenantIds()}, and ids that differ from each other only in ways a careless
-   * comparison misses: case, a trailing space, a prefix, SQL wildcards and quotes, non-ASCII
-   * letters, a long id.
+   * Returns pairs of distinct tenant ids, two in three of them near misses: a tenant id from the
+   * small pool of {@link GuardrailsArbitraries#tenantIds()} and one that differs from it only in a
+   * way a careless comparison or policy misses (case, a trailing space, a suffix, a SQL wildcard, a
+   * quote, a backslash, a non-ASCII look-alike, and two ids of the longest length {@link Actor}
+   * allows that differ in their last character), in either order. The others are two ids from the
+   * pool. Every near miss of {@code tenant-1}, in both orders, is also an edge case; pairs shrink
+   * towards {@code tenant-0} and the first kind of near miss.
    *
    * @return the arbitrary
    */
   public static Arbitrary<TenantPair> tenantPairs() {
-    Arbitrary<String> tricky =
-        Arbitraries.of(
-            "tenant-1",
-            "TENANT-1",
-            "tenant-1 ",
-            "tenant-10",
-            "tenant-%",
-            "tenant-_",
-            "' OR '1'='1",
-            "tenant\\1",
-            "ténant-1",
-            "t".repeat(Actor.MAX_LENGTH));
-    Arbitrary<String> tenants = Arbitraries.oneOf(GuardrailsArbitraries.tenantIds(), tricky);
-    return tenants
-        .tuple2()
-        .filter(pair -> !pair.get1().equals(pair.get2()))
-        .map(pair -> new TenantPair(pair.get1(), pair.get2()));
+    Arbitrary<TenantPair> fromPool =
+        GuardrailsArbitraries.tenantIds()
+            .tuple2()
+            .filter(pair -> !pair.get1().equals(pair.get2()))
+            .map(pair -> new TenantPair(pair.get1(), pair.get2()));
+    Arbitrary<TenantPair> nearMisses =
+        Combinators.combine(
+                GuardrailsArbitraries.tenantIds(),
+                Arbitraries.of(NearMiss.class),
+                Arbitraries.of(false, true))
+            .as((id, nearMiss, swapped) -> nearMiss.pair(id, swapped));
+    return Arbitraries.frequencyOf(Tuple.of(1, fromPool), Tuple.of(2, nearMisses))
+        .edgeCases(
+            config -> {
+              for (NearMiss nearMiss : NearMiss.values()) {
+                config.add(nearMiss.pair("tenant-1", false), nearMiss.pair("tenant-1", true));
+              }
+            });
   }
 
   /**
@@ -605,6 +612,57 @@ public final class TenantIsolation {
         throw new IllegalArgumentException(
             "a tenant pair needs two different tenants, but both were '" + tenant + "'");
       }
+    }
+  }
+
+  /**
+   * The ways {@link #tenantPairs()} makes a second tenant id from a first one, each aimed at a
+   * policy or comparison that would take the two for one tenant.
+   */
+  private enum NearMiss {
+    /** Upper case: {@code TENANT-1}, against a case-insensitive comparison. */
+    CASE,
+    /** A trailing space: {@code tenant-1 }, against trimming or {@code char(n)} padding. */
+    TRAILING_SPACE,
+    /** A suffix: {@code tenant-10}, against a prefix match. */
+    SUFFIX,
+    /** A {@code %} for the last character: {@code tenant-%}, against {@code LIKE}. */
+    PERCENT,
+    /** An {@code _} for the last character: {@code tenant-_}, against {@code LIKE}. */
+    UNDERSCORE,
+    /** A quote injection: {@code tenant-1' OR '1'='1}, against SQL built by concatenation. */
+    QUOTE,
+    /** A backslash for the dash: {@code tenant\1}, against escaping mistakes. */
+    BACKSLASH,
+    /** A non-ASCII look-alike: {@code ténant-1}, against accent-insensitive collations. */
+    ACCENT,
+    /**
+     * Two ids of {@value Actor#MAX_LENGTH} characters, the id padded with {@code t}, that differ in
+     * the last character only, against truncation.
+     */
+    LONGEST;
+
+    /**
+     * {@return the pair of the id and its near miss, or of the near miss and the id when swapped}
+     *
+     * @param id a short tenant id such as {@code tenant-1}
+     * @param swapped whether the near miss is the tenant under attack
+     */
+    TenantPair pair(String id, boolean swapped) {
+      String first = this == LONGEST ? id + "t".repeat(Actor.MAX_LENGTH - id.length()) : id;
+      String second =
+          switch (this) {
+            case CASE -> id.toUpperCase(Locale.ROOT);
+            case TRAILING_SPACE -> id + " ";
+            case SUFFIX -> id + "0";
+            case PERCENT -> id.substring(0, id.length() - 1) + "%";
+            case UNDERSCORE -> id.substring(0, id.length() - 1) + "_";
+            case QUOTE -> id + "' OR '1'='1";
+            case BACKSLASH -> id.replace('-', '\\');
+            case ACCENT -> id.replace('e', '\u00e9');
+            case LONGEST -> first.substring(0, Actor.MAX_LENGTH - 1) + "u";
+          };
+      return swapped ? new TenantPair(second, first) : new TenantPair(first, second);
     }
   }
 
