@@ -96,11 +96,13 @@ public final class TenantIsolation {
       "SELECT nullif(current_setting('" + Transaction.TENANT_SETTING + "', true), '')";
 
   private final DataSource dataSource;
-  private final Map<String, Table> tables;
+
+  /** In the order they were added: a seeder may need the rows the ones before it inserted. */
+  private final List<Table> tables;
 
   private TenantIsolation(DataSource dataSource, Map<String, Table> tables) {
     this.dataSource = dataSource;
-    this.tables = Map.copyOf(tables);
+    this.tables = List.copyOf(tables.values());
   }
 
   /**
@@ -205,7 +207,7 @@ public final class TenantIsolation {
       try (Connection connection = dataSource.getConnection()) {
         requirePostgres(connection);
         Database database = Database.builder(reusing(connection), Dialect.postgresql()).build();
-        for (Table table : tables.values()) {
+        for (Table table : tables) {
           seed(database, table, attacker);
         }
       }
@@ -214,12 +216,12 @@ public final class TenantIsolation {
       try (Connection connection = dataSource.getConnection()) {
         Database database = Database.builder(reusing(connection), Dialect.postgresql()).build();
         List<Probes> probes = new ArrayList<>();
-        for (Table table : tables.values()) {
+        for (Table table : tables) {
           Probes ofTable = new Probes(connection, table, tenant, otherTenant);
           ofTable.probeAs(Session.NO_TENANT);
           probes.add(ofTable);
         }
-        for (Table table : tables.values()) {
+        for (Table table : tables) {
           seed(database, table, victim);
         }
         List<Finding> findings = new ArrayList<>();
@@ -780,7 +782,9 @@ public final class TenantIsolation {
      *
      * @param table the table, optionally schema-qualified, lower case
      * @param tenantColumn the column holding the tenant id, lower case
-     * @param seeder inserts one row of a tenant with a fresh id each call
+     * @param seeder inserts one row of a tenant with a fresh id each call; tables are seeded in the
+     *     order they were added, so a seeder may refer to the row of the same tenant that the
+     *     seeder of a table added before it inserted (a foreign key to a parent table)
      * @return this builder
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if a name is not a lower-case identifier or the table was

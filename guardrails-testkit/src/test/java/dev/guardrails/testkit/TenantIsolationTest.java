@@ -15,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -160,6 +161,41 @@ final class TenantIsolationTest {
 
     assertThat(varchars.check("tenant-1", "tenant-1 ")).isEmpty();
     assertThat(varchars.check("t".repeat(Actor.MAX_LENGTH), "tenant-%")).isEmpty();
+  }
+
+  @Test
+  void check_manyTables_seedsThemInTheOrderTheyWereAdded() {
+    List<String> tables =
+        List.of(
+            "open_notes",
+            "fail_open_notes",
+            "plantable_notes",
+            "update_open_notes",
+            "delete_open_notes",
+            "fresh_session_notes",
+            "public.open_notes",
+            "public.fail_open_notes",
+            "public.plantable_notes",
+            "public.update_open_notes");
+    List<String> seeded = new CopyOnWriteArrayList<>();
+    TenantIsolation.Builder builder = TenantIsolation.builder(PG.applicationDataSource());
+    for (String table : tables) {
+      builder.table(
+          table,
+          "tenant_id",
+          (connection, tenant) -> {
+            seeded.add(table);
+            try (PreparedStatement insert =
+                connection.prepareStatement("INSERT INTO " + table + " (tenant_id) VALUES (?)")) {
+              insert.setString(1, tenant);
+              return insert.executeUpdate();
+            }
+          });
+    }
+
+    builder.build().check("acme", "globex");
+
+    assertThat(seeded.subList(0, tables.size())).containsExactlyElementsOf(tables);
   }
 
   @Test
