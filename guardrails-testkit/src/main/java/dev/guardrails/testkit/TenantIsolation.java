@@ -451,7 +451,14 @@ public final class TenantIsolation {
                 return update("DELETE FROM " + table.name) - mine;
               });
       report(session, Probe.DELETE, deleted, "row(s) of other tenants deleted");
-      long inserted = inSession(session, () -> table.seeder.insert(connection, tenant));
+      // with no tenant, any row written is a finding; the other tenant may write rows of its own
+      // (a trigger may stamp its tenant on whatever the statement asked for), so for it only rows
+      // that land in the tenant under attack count
+      long inserted =
+          session == Session.OTHER_TENANT
+              ? inSession(
+                  session, () -> landedInTenant(() -> table.seeder.insert(connection, tenant)))
+              : inSession(session, () -> table.seeder.insert(connection, tenant));
       report(session, Probe.INSERT, inserted, "row(s) inserted into tenant '" + tenant + "'");
       if (session == Session.OTHER_TENANT) {
         long moved =
@@ -460,7 +467,11 @@ public final class TenantIsolation {
                 () ->
                     // no WHERE: a condition that reads columns would also hold the new row to the
                     // SELECT policy, and the probe must find the weakest defence
-                    update("UPDATE " + table.name + " SET " + table.tenantColumn + " = ?", tenant));
+                    landedInTenant(
+                        () ->
+                            update(
+                                "UPDATE " + table.name + " SET " + table.tenantColumn + " = ?",
+                                tenant)));
         report(session, Probe.MOVE, moved, "own row(s) moved into tenant '" + tenant + "'");
       }
     }
@@ -532,6 +543,19 @@ public final class TenantIsolation {
         statement.setString(2, value);
         statement.execute();
       }
+    }
+
+    /**
+     * Runs a write of the other tenant, in the transaction of its probe, and returns how many rows
+     * it added to the tenant under attack, counted as that tenant before and after.
+     */
+    private long landedInTenant(RowCount write) throws SQLException {
+      setTenant(tenant);
+      long before = rowsOf(connection, table, tenant);
+      setTenant(otherTenant);
+      write.rows();
+      setTenant(tenant);
+      return rowsOf(connection, table, tenant) - before;
     }
 
     /**
@@ -694,9 +718,15 @@ public final class TenantIsolation {
     UPDATE,
     /** Delete the rows of other tenants. */
     DELETE,
-    /** Insert a row of the tenant under attack. */
+    /**
+     * Insert a row of the tenant under attack: from a session with no tenant any row inserted
+     * counts; from the other tenant only rows that the tenant under attack then reads as its own.
+     */
     INSERT,
-    /** Move the session's own row into the tenant under attack. */
+    /**
+     * Move the other tenant's own rows into the tenant under attack; counts the rows the tenant
+     * under attack then reads as its own.
+     */
     MOVE,
     /** Read the tenant setting a previous transaction left on the connection. */
     SETTING

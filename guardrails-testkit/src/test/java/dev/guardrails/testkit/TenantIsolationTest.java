@@ -199,6 +199,11 @@ final class TenantIsolationTest {
   }
 
   @Test
+  void check_triggerStampsTheSessionsOwnTenant_findsNothing() {
+    assertThat(findings("stamped_notes")).isEmpty();
+  }
+
+  @Test
   void check_tenantSetForTheWholeSession_reportsTheLeftoverSettingOnTheReusedConnection() {
     TenantIsolation leaky =
         TenantIsolation.builder(PG.applicationDataSource())
