@@ -234,7 +234,8 @@ public final class TenantIsolation {
       throw new IllegalStateException(
           "tenant isolation check could not connect or clean up (SQL state "
               + e.getSQLState()
-              + ")",
+              + "): "
+              + e.getMessage(),
           e);
     }
   }

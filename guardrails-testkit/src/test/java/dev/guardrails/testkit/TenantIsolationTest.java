@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.opentest4j.AssertionFailedError;
+import org.postgresql.ds.PGSimpleDataSource;
 
 final class TenantIsolationTest {
 
@@ -321,6 +322,22 @@ final class TenantIsolationTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("H2")
         .hasMessageContaining("PostgreSQL");
+  }
+
+  @Test
+  void check_serverUnreachable_saysWhyWithTheDatabasesMessage() {
+    PGSimpleDataSource nowhere = new PGSimpleDataSource();
+    nowhere.setServerNames(new String[] {"127.0.0.1"});
+    nowhere.setPortNumbers(new int[] {1});
+    TenantIsolation unreachable =
+        TenantIsolation.builder(nowhere)
+            .table("documents", "tenant_id", "INSERT INTO documents (tenant_id) VALUES (?)")
+            .build();
+
+    assertThatThrownBy(() -> unreachable.check("acme", "globex"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("SQL state 08001")
+        .hasMessageContaining("127.0.0.1:1");
   }
 
   @Test
