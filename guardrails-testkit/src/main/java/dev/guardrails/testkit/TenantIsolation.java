@@ -71,6 +71,14 @@ import org.opentest4j.AssertionFailedError;
  * an exception raised by a trigger); any other database error means the probe could not run and
  * fails the check loudly rather than passing it.
  *
+ * <p>What it checks is each table as the role reaches it with plain statements: every policy of the
+ * table for that role, permissive ones OR-ed and restrictive ones AND-ed, as PostgreSQL combines
+ * them. A view or a {@code SECURITY DEFINER} function that reaches a table as its owner is a way
+ * around the table's policies that a check of the table cannot see: add an updatable view as a
+ * table of its own (its seeder inserting through it), and check functions by other means. A row
+ * that a policy lets through only for some values of other columns (a {@code is_public} flag) is
+ * tested with the values the seeder writes.
+ *
  * <p>Connect as the application's role: a superuser or a role with {@code BYPASSRLS} bypasses every
  * policy, and the check reports it. The seeded rows stay in the tables; run it on a test database
  * only, such as one from {@link GuardrailsPostgres}. Immutable and thread-safe; each call uses a

@@ -205,6 +205,21 @@ final class TenantIsolationTest {
   }
 
   @Test
+  void check_viewRunningAsItsOwnerAddedAsATable_reportsItsRows() {
+    TenantIsolation view =
+        TenantIsolation.builder(PG.applicationDataSource())
+            .table(
+                "documents_everywhere",
+                "tenant_id",
+                "INSERT INTO documents_everywhere (tenant_id, title) VALUES (?, 'x')")
+            .build();
+
+    assertThat(view.check("acme", "globex"))
+        .extracting(Finding::session, Finding::probe)
+        .contains(tuple(Session.OTHER_TENANT, Probe.READ), tuple(Session.NO_TENANT, Probe.READ));
+  }
+
+  @Test
   void check_tenantSetForTheWholeSession_reportsTheLeftoverSettingOnTheReusedConnection() {
     TenantIsolation leaky =
         TenantIsolation.builder(PG.applicationDataSource())
