@@ -76,13 +76,13 @@ import org.opentest4j.AssertionFailedError;
  * them. A view or a {@code SECURITY DEFINER} function that reaches a table as its owner is a way
  * around the table's policies that a check of the table cannot see: add an updatable view as a
  * table of its own (its seeder inserting through it), and check functions by other means. A row
- * that a policy lets through only for some values of other columns (a {@code is_public} flag) is
+ * that a policy lets through only for some values of other columns (an {@code is_public} flag) is
  * tested with the values the seeder writes.
  *
  * <p>Connect as the application's role: a superuser or a role with {@code BYPASSRLS} bypasses every
  * policy, and the check reports it. The seeded rows stay in the tables; run it on a test database
- * only, such as one from {@link GuardrailsPostgres}. Immutable and thread-safe; each call uses a
- * connection of its own.
+ * only, such as one from {@link GuardrailsPostgres}. Immutable and thread-safe; each call uses
+ * connections of its own, one at a time.
  */
 public final class TenantIsolation {
 
