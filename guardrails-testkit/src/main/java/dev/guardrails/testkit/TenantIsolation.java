@@ -65,11 +65,12 @@ import org.opentest4j.AssertionFailedError;
  * tenant under attack, and, as the other tenant, tries to move its own row across. Updates and
  * deletes name no column outside the SET list's target (no WHERE), so that PostgreSQL holds them to
  * the UPDATE and DELETE policies alone rather than also to the SELECT policies, and the other
- * tenant's own rows are counted apart; an update sets the tenant column, so a role without the
- * privilege to update that column sees the probe refused. A probe passes when it reaches zero rows
- * or the database refuses it (insufficient privilege, a row-level security or constraint violation,
- * an exception raised by a trigger); any other database error means the probe could not run and
- * fails the check loudly rather than passing it.
+ * tenant's own rows are counted apart. An update sets the tenant column, the one column the check
+ * knows: where the role may not update that column (column privileges) or a trigger refuses to
+ * change it, the probe reads as refused and an UPDATE policy open on other columns goes unseen. A
+ * probe passes when it reaches zero rows or the database refuses it (insufficient privilege, a
+ * row-level security or constraint violation, an exception raised by a trigger); any other database
+ * error means the probe could not run and fails the check loudly rather than passing it.
  *
  * <p>What it checks is each table as the role reaches it with plain statements: every policy of the
  * table for that role, permissive ones OR-ed and restrictive ones AND-ed, as PostgreSQL combines
