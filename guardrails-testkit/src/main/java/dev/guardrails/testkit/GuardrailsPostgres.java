@@ -110,8 +110,10 @@ public final class GuardrailsPostgres implements BeforeAllCallback, ParameterRes
    * extensions do not run, e.g. from a jqwik {@code @BeforeContainer} method.
    *
    * @return this extension, started
-   * @throws IllegalStateException if the server cannot be reached or a statement fails, with the
-   *     statement in the message
+   * @throws IllegalStateException if the server cannot be reached, a statement fails (with the
+   *     statement in the message) or a migration fails (with the migration's error in the message,
+   *     the cause attached); the extension then stays not started, and a later call tries again on
+   *     a new database
    */
   public synchronized GuardrailsPostgres start() {
     if (owner != null) {
@@ -126,6 +128,7 @@ public final class GuardrailsPostgres implements BeforeAllCallback, ParameterRes
     PGSimpleDataSource ownerSource = copy(admin, database);
     Migrations.Builder migrations = Migrations.builder(ownerSource, Dialect.postgresql());
     migrations.userLocations(userMigrations.toArray(String[]::new));
+    PGSimpleDataSource app = null;
     if (applicationRole != null) {
       String role = applicationRole;
       String password =
@@ -137,12 +140,24 @@ public final class GuardrailsPostgres implements BeforeAllCallback, ParameterRes
                 return secret;
               });
       migrations.applicationRole(applicationRole);
-      PGSimpleDataSource app = copy(ownerSource, database);
+      app = copy(ownerSource, database);
       app.setUser(applicationRole);
       app.setPassword(password);
-      application = app;
     }
-    migrations.build().migrate();
+    try {
+      migrations.build().migrate();
+    } catch (RuntimeException e) {
+      // Flyway's and guardrails-data's failures alike, so that start() keeps to its contract
+      throw new IllegalStateException(
+          "test database setup failed: the migrations of "
+              + database
+              + " did not run ("
+              + e.getMessage()
+              + ")",
+          e);
+    }
+    // published only once the database is whole: a failed start leaves the extension not started
+    application = app;
     owner = ownerSource;
     return this;
   }

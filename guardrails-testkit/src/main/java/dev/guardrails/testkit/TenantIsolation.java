@@ -12,10 +12,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -24,6 +26,8 @@ import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.Tuple;
 import org.jspecify.annotations.Nullable;
 import org.opentest4j.AssertionFailedError;
 
@@ -50,22 +54,36 @@ import org.opentest4j.AssertionFailedError;
  * }
  * }</pre>
  *
- * <p>Each {@link #check} holds one connection of the data source for its whole run, as a pool of
- * one would, and first commits one row per tenant and table through guardrails-data's {@link
- * Database} under a context of that tenant, so that the application's own path sets the tenant.
- * Then, in transactions it always rolls back, it probes every table from four {@linkplain Session
- * sessions}: as the other tenant, with no tenant set, with an empty tenant, and right after the
- * other tenant's transaction on the same connection. From each it reads, updates, deletes and
- * inserts rows of the tenant under attack, and, as the other tenant, tries to move its own row
- * across. A probe passes when it reaches zero rows or the database refuses it (insufficient
- * privilege, a row-level security or constraint violation, an exception raised by a trigger); any
- * other database error means the probe could not run and fails the check loudly rather than passing
- * it.
+ * <p>Each {@link #check} commits one row per tenant and table through guardrails-data's {@link
+ * Database} under a context of that tenant, so that the application's own path sets the tenant: the
+ * other tenant's rows on a first connection of the data source, which it then closes, and the
+ * tenant's rows on a second one, which it holds for the rest of the run as a pool of one would (it
+ * never holds two at once). In transactions it always rolls back, it probes every table from four
+ * {@linkplain Session sessions}: with no tenant set (first, before anything sets one on the second
+ * connection), as the other tenant, with an empty tenant, and right after the tenant's own
+ * transaction on the same connection. From each it reads, updates, deletes and inserts rows of the
+ * tenant under attack, and, as the other tenant, tries to move its own row across. Updates and
+ * deletes name no column outside the SET list's target (no WHERE), so that PostgreSQL holds them to
+ * the UPDATE and DELETE policies alone rather than also to the SELECT policies, and the other
+ * tenant's own rows are counted apart. An update sets the tenant column, the one column the check
+ * knows: where the role may not update that column (column privileges) or a trigger refuses to
+ * change it, the probe reads as refused and an UPDATE policy open on other columns goes unseen. A
+ * probe passes when it reaches zero rows or the database refuses it (insufficient privilege, a
+ * row-level security or constraint violation, an exception raised by a trigger); any other database
+ * error means the probe could not run and fails the check loudly rather than passing it.
+ *
+ * <p>What it checks is each table as the role reaches it with plain statements: every policy of the
+ * table for that role, permissive ones OR-ed and restrictive ones AND-ed, as PostgreSQL combines
+ * them. A view or a {@code SECURITY DEFINER} function that reaches a table as its owner is a way
+ * around the table's policies that a check of the table cannot see: add an updatable view as a
+ * table of its own (its seeder inserting through it), and check functions by other means. A row
+ * that a policy lets through only for some values of other columns (an {@code is_public} flag) is
+ * tested with the values the seeder writes.
  *
  * <p>Connect as the application's role: a superuser or a role with {@code BYPASSRLS} bypasses every
  * policy, and the check reports it. The seeded rows stay in the tables; run it on a test database
- * only, such as one from {@link GuardrailsPostgres}. Immutable and thread-safe; each call uses a
- * connection of its own.
+ * only, such as one from {@link GuardrailsPostgres}. Immutable and thread-safe; each call uses
+ * connections of its own, one at a time.
  */
 public final class TenantIsolation {
 
@@ -87,11 +105,13 @@ public final class TenantIsolation {
       "SELECT nullif(current_setting('" + Transaction.TENANT_SETTING + "', true), '')";
 
   private final DataSource dataSource;
-  private final Map<String, Table> tables;
+
+  /** In the order they were added: a seeder may need the rows the ones before it inserted. */
+  private final List<Table> tables;
 
   private TenantIsolation(DataSource dataSource, Map<String, Table> tables) {
     this.dataSource = dataSource;
-    this.tables = Map.copyOf(tables);
+    this.tables = List.copyOf(tables.values());
   }
 
   /**
@@ -107,31 +127,35 @@ public final class TenantIsolation {
   }
 
   /**
-   * Returns pairs of distinct tenant ids: ids from the small pool of {@link
-   * GuardrailsArbitraries#tenantIds()}, and ids that differ from each other only in ways a careless
-   * comparison misses: case, a trailing space, a prefix, SQL wildcards and quotes, non-ASCII
-   * letters, a long id.
+   * Returns pairs of distinct tenant ids, two in three of them near misses: a tenant id from the
+   * small pool of {@link GuardrailsArbitraries#tenantIds()} and one that differs from it only in a
+   * way a careless comparison or policy misses (case, a trailing space, a suffix, a SQL wildcard, a
+   * quote, a backslash, a non-ASCII look-alike, and two ids of the longest length {@link Actor}
+   * allows that differ in their last character), in either order. The others are two ids from the
+   * pool. Every near miss of {@code tenant-1}, in both orders, is also an edge case; pairs shrink
+   * towards {@code tenant-0} and the first kind of near miss.
    *
    * @return the arbitrary
    */
   public static Arbitrary<TenantPair> tenantPairs() {
-    Arbitrary<String> tricky =
-        Arbitraries.of(
-            "tenant-1",
-            "TENANT-1",
-            "tenant-1 ",
-            "tenant-10",
-            "tenant-%",
-            "tenant-_",
-            "' OR '1'='1",
-            "tenant\\1",
-            "ténant-1",
-            "t".repeat(Actor.MAX_LENGTH));
-    Arbitrary<String> tenants = Arbitraries.oneOf(GuardrailsArbitraries.tenantIds(), tricky);
-    return tenants
-        .tuple2()
-        .filter(pair -> !pair.get1().equals(pair.get2()))
-        .map(pair -> new TenantPair(pair.get1(), pair.get2()));
+    Arbitrary<TenantPair> fromPool =
+        GuardrailsArbitraries.tenantIds()
+            .tuple2()
+            .filter(pair -> !pair.get1().equals(pair.get2()))
+            .map(pair -> new TenantPair(pair.get1(), pair.get2()));
+    Arbitrary<TenantPair> nearMisses =
+        Combinators.combine(
+                GuardrailsArbitraries.tenantIds(),
+                Arbitraries.of(NearMiss.class),
+                Arbitraries.of(false, true))
+            .as((id, nearMiss, swapped) -> nearMiss.pair(id, swapped));
+    return Arbitraries.frequencyOf(Tuple.of(1, fromPool), Tuple.of(2, nearMisses))
+        .edgeCases(
+            config -> {
+              for (NearMiss nearMiss : NearMiss.values()) {
+                config.add(nearMiss.pair("tenant-1", false), nearMiss.pair("tenant-1", true));
+              }
+            });
   }
 
   /**
@@ -188,21 +212,39 @@ public final class TenantIsolation {
       throw new IllegalArgumentException(
           "tenant isolation needs two different tenants, but both were '" + tenant + "'");
     }
-    try (Connection connection = dataSource.getConnection()) {
-      requirePostgres(connection);
-      Database database = Database.builder(reusing(connection), Dialect.postgresql()).build();
-      List<Finding> findings = new ArrayList<>();
-      for (Table table : tables.values()) {
-        seed(database, table, victim);
-        seed(database, table, attacker);
-        findings.addAll(new Probes(connection, table, tenant, otherTenant).run(database, victim));
+    try {
+      try (Connection connection = dataSource.getConnection()) {
+        requirePostgres(connection);
+        Database database = Database.builder(reusing(connection), Dialect.postgresql()).build();
+        for (Table table : tables) {
+          seed(database, table, attacker);
+        }
       }
-      return List.copyOf(findings);
+      // a connection of its own, taken after the seeding one went back: a session where no
+      // transaction ever set the tenant reads the setting as NULL, one where any did reads it as ''
+      try (Connection connection = dataSource.getConnection()) {
+        Database database = Database.builder(reusing(connection), Dialect.postgresql()).build();
+        List<Probes> probes = new ArrayList<>();
+        for (Table table : tables) {
+          Probes ofTable = new Probes(connection, table, tenant, otherTenant);
+          ofTable.probeAs(Session.NO_TENANT);
+          probes.add(ofTable);
+        }
+        for (Table table : tables) {
+          seed(database, table, victim);
+        }
+        List<Finding> findings = new ArrayList<>();
+        for (Probes ofTable : probes) {
+          findings.addAll(ofTable.run(database, victim));
+        }
+        return List.copyOf(findings);
+      }
     } catch (SQLException e) {
       throw new IllegalStateException(
           "tenant isolation check could not connect or clean up (SQL state "
               + e.getSQLState()
-              + ")",
+              + "): "
+              + e.getMessage(),
           e);
     }
   }
@@ -229,15 +271,7 @@ public final class TenantIsolation {
                   if (inserted < 1) {
                     return 0L;
                   }
-                  return tx.queryOne(
-                          "SELECT count(*) FROM "
-                              + table.name
-                              + " WHERE CAST("
-                              + table.tenantColumn
-                              + " AS text) = ?",
-                          rs -> rs.getLong(1),
-                          actor.tenantId())
-                      .orElse(0L);
+                  return rowsOf(tx.connection(), table, actor.tenantId());
                 });
       } catch (DataAccessException e) {
         throw new IllegalStateException(
@@ -247,6 +281,7 @@ public final class TenantIsolation {
                 + table.name
                 + " failed under that tenant's own context ("
                 + sqlState(e)
+                + databaseMessage(e)
                 + "); the seeder must insert one row with a fresh id, and the table's policies must"
                 + " let a tenant write its own rows",
             e);
@@ -262,6 +297,41 @@ public final class TenantIsolation {
                 + " is the given tenant");
       }
     }
+  }
+
+  /**
+   * {@return how many rows of the tenant the connection's current transaction can read} The id is
+   * bound untyped, so PostgreSQL reads it as the tenant column's type (text, varchar, uuid, ...)
+   * and compares as the table's own policies do.
+   */
+  private static long rowsOf(Connection connection, Table table, String tenantId)
+      throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "SELECT count(*) FROM " + table.name + " WHERE " + table.tenantColumn + " = ?")) {
+      bindTenant(statement, 1, tenantId);
+      try (ResultSet rows = statement.executeQuery()) {
+        return rows.next() ? rows.getLong(1) : 0;
+      }
+    }
+  }
+
+  /**
+   * Binds a tenant id with no type of its own, so that PostgreSQL gives it the type of the column
+   * it meets: a uuid tenant column takes the id as a uuid, where a varchar parameter would fail.
+   */
+  private static void bindTenant(PreparedStatement statement, int index, String tenantId)
+      throws SQLException {
+    statement.setObject(index, tenantId, Types.OTHER);
+  }
+
+  private static String databaseMessage(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && sql.getMessage() != null) {
+        return ": " + sql.getMessage();
+      }
+    }
+    return "";
   }
 
   private static String sqlState(Throwable error) {
@@ -335,9 +405,9 @@ public final class TenantIsolation {
       this.otherTenant = otherTenant;
     }
 
+    /** Runs the probes of every session but {@link Session#NO_TENANT}, which runs first. */
     List<Finding> run(Database database, Actor victim) throws SQLException {
       probeAs(Session.OTHER_TENANT);
-      probeAs(Session.NO_TENANT);
       probeAs(Session.EMPTY_TENANT);
       // the victim's own transaction on the held connection, then a borrower that sets nothing
       GuardContext context = GuardContext.start(victim, Clock.systemUTC());
@@ -349,9 +419,9 @@ public final class TenantIsolation {
     }
 
     private void probeAs(Session session) throws SQLException {
-      String column = "CAST(" + table.tenantColumn + " AS text)";
       // rows outside the session's own tenant: everything when the session has no tenant
-      String foreign = session == Session.OTHER_TENANT ? column + " IS DISTINCT FROM ?" : "true";
+      String foreign =
+          session == Session.OTHER_TENANT ? table.tenantColumn + " IS DISTINCT FROM ?" : "true";
       @Nullable String own = session == Session.OTHER_TENANT ? otherTenant : null;
       if (session == Session.REUSED_CONNECTION) {
         String leaked = leftoverTenant();
@@ -370,25 +440,35 @@ public final class TenantIsolation {
               session,
               () -> count("SELECT count(*) FROM " + table.name + " WHERE " + foreign, own));
       report(session, Probe.READ, read, "row(s) of other tenants visible");
+      // UPDATE and DELETE never read a column: a statement that does (in WHERE or SET) is also held
+      // to the SELECT policies, which would hide an UPDATE or DELETE policy that lets every row
+      // through. The other tenant's own rows are counted apart and taken off.
+      String value = session == Session.OTHER_TENANT ? otherTenant : tenant;
       long updated =
           inSession(
               session,
-              () ->
-                  update(
-                      "UPDATE "
-                          + table.name
-                          + " SET "
-                          + table.tenantColumn
-                          + " = "
-                          + table.tenantColumn
-                          + " WHERE "
-                          + foreign,
-                      own));
+              () -> {
+                long mine = ownRows(own);
+                return update("UPDATE " + table.name + " SET " + table.tenantColumn + " = ?", value)
+                    - mine;
+              });
       report(session, Probe.UPDATE, updated, "row(s) of other tenants updated");
       long deleted =
-          inSession(session, () -> update("DELETE FROM " + table.name + " WHERE " + foreign, own));
+          inSession(
+              session,
+              () -> {
+                long mine = ownRows(own);
+                return update("DELETE FROM " + table.name) - mine;
+              });
       report(session, Probe.DELETE, deleted, "row(s) of other tenants deleted");
-      long inserted = inSession(session, () -> table.seeder.insert(connection, tenant));
+      // with no tenant, any row written is a finding; the other tenant may write rows of its own
+      // (a trigger may stamp its tenant on whatever the statement asked for), so for it only rows
+      // that land in the tenant under attack count
+      long inserted =
+          session == Session.OTHER_TENANT
+              ? inSession(
+                  session, () -> landedInTenant(() -> table.seeder.insert(connection, tenant)))
+              : inSession(session, () -> table.seeder.insert(connection, tenant));
       report(session, Probe.INSERT, inserted, "row(s) inserted into tenant '" + tenant + "'");
       if (session == Session.OTHER_TENANT) {
         long moved =
@@ -397,7 +477,11 @@ public final class TenantIsolation {
                 () ->
                     // no WHERE: a condition that reads columns would also hold the new row to the
                     // SELECT policy, and the probe must find the weakest defence
-                    update("UPDATE " + table.name + " SET " + table.tenantColumn + " = ?", tenant));
+                    landedInTenant(
+                        () ->
+                            update(
+                                "UPDATE " + table.name + " SET " + table.tenantColumn + " = ?",
+                                tenant)));
         report(session, Probe.MOVE, moved, "own row(s) moved into tenant '" + tenant + "'");
       }
     }
@@ -471,10 +555,34 @@ public final class TenantIsolation {
       }
     }
 
+    /**
+     * Runs a write of the other tenant, in the transaction of its probe, and returns how many rows
+     * it added to the tenant under attack, counted as that tenant before and after.
+     */
+    private long landedInTenant(RowCount write) throws SQLException {
+      setTenant(tenant);
+      long before = rowsOf(connection, table, tenant);
+      setTenant(otherTenant);
+      write.rows();
+      setTenant(tenant);
+      return rowsOf(connection, table, tenant) - before;
+    }
+
+    /**
+     * {@return how many rows of its own the session's tenant can read; 0 with no tenant} Counted
+     * before a statement that reaches every row the session may change.
+     */
+    private long ownRows(@Nullable String own) throws SQLException {
+      if (own == null) {
+        return 0;
+      }
+      return rowsOf(connection, table, own);
+    }
+
     private long count(String sql, @Nullable String param) throws SQLException {
       try (PreparedStatement statement = connection.prepareStatement(sql)) {
         if (param != null) {
-          statement.setString(1, param);
+          bindTenant(statement, 1, param);
         }
         try (ResultSet rows = statement.executeQuery()) {
           return rows.next() ? rows.getLong(1) : 0;
@@ -487,7 +595,7 @@ public final class TenantIsolation {
         int index = 1;
         for (String param : params) {
           if (param != null) {
-            statement.setString(index++, param);
+            bindTenant(statement, index++, param);
           }
         }
         return statement.executeUpdate();
@@ -543,11 +651,68 @@ public final class TenantIsolation {
     }
   }
 
+  /**
+   * The ways {@link #tenantPairs()} makes a second tenant id from a first one, each aimed at a
+   * policy or comparison that would take the two for one tenant.
+   */
+  private enum NearMiss {
+    /** Upper case: {@code TENANT-1}, against a case-insensitive comparison. */
+    CASE,
+    /** A trailing space: {@code tenant-1 }, against trimming or {@code char(n)} padding. */
+    TRAILING_SPACE,
+    /** A suffix: {@code tenant-10}, against a prefix match. */
+    SUFFIX,
+    /** A {@code %} for the last character: {@code tenant-%}, against {@code LIKE}. */
+    PERCENT,
+    /** An {@code _} for the last character: {@code tenant-_}, against {@code LIKE}. */
+    UNDERSCORE,
+    /** A quote injection: {@code tenant-1' OR '1'='1}, against SQL built by concatenation. */
+    QUOTE,
+    /** A backslash for the dash: {@code tenant\1}, against escaping mistakes. */
+    BACKSLASH,
+    /** A non-ASCII look-alike: {@code ténant-1}, against accent-insensitive collations. */
+    ACCENT,
+    /**
+     * Two ids of {@value Actor#MAX_LENGTH} characters, the id padded with {@code t}, that differ in
+     * the last character only, against truncation.
+     */
+    LONGEST;
+
+    /**
+     * {@return the pair of the id and its near miss, or of the near miss and the id when swapped}
+     *
+     * @param id a short tenant id such as {@code tenant-1}
+     * @param swapped whether the near miss is the tenant under attack
+     */
+    TenantPair pair(String id, boolean swapped) {
+      String first = this == LONGEST ? id + "t".repeat(Actor.MAX_LENGTH - id.length()) : id;
+      String second =
+          switch (this) {
+            case CASE -> id.toUpperCase(Locale.ROOT);
+            case TRAILING_SPACE -> id + " ";
+            case SUFFIX -> id + "0";
+            case PERCENT -> id.substring(0, id.length() - 1) + "%";
+            case UNDERSCORE -> id.substring(0, id.length() - 1) + "_";
+            case QUOTE -> id + "' OR '1'='1";
+            case BACKSLASH -> id.replace('-', '\\');
+            case ACCENT -> id.replace('e', '\u00e9');
+            case LONGEST -> first.substring(0, Actor.MAX_LENGTH - 1) + "u";
+          };
+      return swapped ? new TenantPair(second, first) : new TenantPair(first, second);
+    }
+  }
+
   /** Where a probe runs from. */
   public enum Session {
     /** A transaction of the other tenant, its tenant set as the application sets it. */
     OTHER_TENANT,
-    /** A transaction that sets no tenant at all. */
+    /**
+     * A transaction that sets no tenant, on a connection no transaction of the check has set one on
+     * yet: probed first, before any other session, on a connection taken after the seeding one was
+     * closed. A data source that opens fresh connections gives a session where the setting was
+     * never defined ({@code current_setting(..., true)} is NULL); a pool may hand back one where it
+     * was, which reads as empty.
+     */
     NO_TENANT,
     /** A transaction whose tenant setting is the empty string. */
     EMPTY_TENANT,
@@ -563,9 +728,15 @@ public final class TenantIsolation {
     UPDATE,
     /** Delete the rows of other tenants. */
     DELETE,
-    /** Insert a row of the tenant under attack. */
+    /**
+     * Insert a row of the tenant under attack: from a session with no tenant any row inserted
+     * counts; from the other tenant only rows that the tenant under attack then reads as its own.
+     */
     INSERT,
-    /** Move the session's own row into the tenant under attack. */
+    /**
+     * Move the other tenant's own rows into the tenant under attack; counts the rows the tenant
+     * under attack then reads as its own.
+     */
     MOVE,
     /** Read the tenant setting a previous transaction left on the connection. */
     SETTING
@@ -616,7 +787,8 @@ public final class TenantIsolation {
      * @param table the table, optionally schema-qualified, lower case
      * @param tenantColumn the column holding the tenant id, lower case
      * @param insertSql an {@code INSERT} with exactly one {@code ?}, the tenant id, that makes a
-     *     fresh id itself (a sequence, identity or {@code gen_random_uuid()} default)
+     *     fresh id itself (a sequence, identity or {@code gen_random_uuid()} default); the id is
+     *     bound untyped, so it takes the type of the column it goes into (text, varchar, uuid)
      * @return this builder
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if a name is not a lower-case identifier, the table was
@@ -639,7 +811,7 @@ public final class TenantIsolation {
           tenantColumn,
           (connection, tenantId) -> {
             try (PreparedStatement statement = connection.prepareStatement(insertSql)) {
-              statement.setString(1, tenantId);
+              bindTenant(statement, 1, tenantId);
               return statement.executeUpdate();
             }
           });
@@ -650,7 +822,9 @@ public final class TenantIsolation {
      *
      * @param table the table, optionally schema-qualified, lower case
      * @param tenantColumn the column holding the tenant id, lower case
-     * @param seeder inserts one row of a tenant with a fresh id each call
+     * @param seeder inserts one row of a tenant with a fresh id each call; tables are seeded in the
+     *     order they were added, so a seeder may refer to the row of the same tenant that the
+     *     seeder of a table added before it inserted (a foreign key to a parent table)
      * @return this builder
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if a name is not a lower-case identifier or the table was

@@ -94,6 +94,25 @@ final class GuardrailsPostgresTest {
   }
 
   @Test
+  void start_migrationFails_dataSourcesStillSayItHasNotStarted() {
+    GuardrailsPostgres broken =
+        GuardrailsPostgres.builder()
+            .userMigrations("classpath:db/broken")
+            .applicationRole("broken_app")
+            .build();
+
+    assertThatThrownBy(broken::start)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("V1__broken.sql");
+    assertThatThrownBy(broken::applicationDataSource)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("has not started");
+    assertThatThrownBy(broken::ownerDataSource)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("has not started");
+  }
+
+  @Test
   void builder_badOrRepeatedRole_isRefused() {
     assertThatThrownBy(() -> GuardrailsPostgres.builder().applicationRole("App; DROP"))
         .isInstanceOf(IllegalArgumentException.class)

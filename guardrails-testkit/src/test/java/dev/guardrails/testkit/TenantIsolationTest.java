@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.guardrails.core.Actor;
 import dev.guardrails.data.RowLevelSecurity;
 import dev.guardrails.testkit.TenantIsolation.Finding;
 import dev.guardrails.testkit.TenantIsolation.Probe;
@@ -14,11 +15,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.opentest4j.AssertionFailedError;
+import org.postgresql.ds.PGSimpleDataSource;
 
 final class TenantIsolationTest {
 
@@ -109,6 +112,114 @@ final class TenantIsolationTest {
   }
 
   @Test
+  void check_updatePolicyOpenWhileSelectIsScoped_reportsTheUpdateAsTheOtherTenant() {
+    assertThat(findings("update_open_notes"))
+        .extracting(Finding::session, Finding::probe)
+        .contains(tuple(Session.OTHER_TENANT, Probe.UPDATE));
+  }
+
+  @Test
+  void check_deletePolicyOpenToAnyTenantWhileSelectIsScoped_reportsTheDelete() {
+    assertThat(findings("delete_open_notes"))
+        .extracting(Finding::session, Finding::probe)
+        .contains(tuple(Session.OTHER_TENANT, Probe.DELETE));
+  }
+
+  @Test
+  void check_policyThatFailsOpenOnlyOnAFreshSession_reportsTheNoTenantSession() {
+    assertThat(findings("fresh_session_notes"))
+        .extracting(Finding::session, Finding::probe)
+        .contains(tuple(Session.NO_TENANT, Probe.READ));
+  }
+
+  @Test
+  void check_uuidTenantColumnGuarded_findsNothingWhateverTheCaseOfTheIds() {
+    TenantIsolation uuids =
+        TenantIsolation.builder(PG.applicationDataSource())
+            .table(
+                "uuid_documents", "tenant_id", "INSERT INTO uuid_documents (tenant_id) VALUES (?)")
+            .build();
+
+    assertThat(
+            uuids.check(
+                "3f2c1e9a-7b4d-4c1e-9f0a-2b6d8e4c1a55", "A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11"))
+        .isEmpty();
+    assertThat(
+            uuids.check(
+                "A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11", "3f2c1e9a-7b4d-4c1e-9f0a-2b6d8e4c1a55"))
+        .isEmpty();
+  }
+
+  @Test
+  void check_varcharTenantColumnGuarded_findsNothingForNearMissAndLongestIds() {
+    TenantIsolation varchars =
+        TenantIsolation.builder(PG.applicationDataSource())
+            .table(
+                "varchar_documents",
+                "tenant_id",
+                "INSERT INTO varchar_documents (tenant_id) VALUES (?)")
+            .build();
+
+    assertThat(varchars.check("tenant-1", "tenant-1 ")).isEmpty();
+    assertThat(varchars.check("t".repeat(Actor.MAX_LENGTH), "tenant-%")).isEmpty();
+  }
+
+  @Test
+  void check_manyTables_seedsThemInTheOrderTheyWereAdded() {
+    List<String> tables =
+        List.of(
+            "open_notes",
+            "fail_open_notes",
+            "plantable_notes",
+            "update_open_notes",
+            "delete_open_notes",
+            "fresh_session_notes",
+            "public.open_notes",
+            "public.fail_open_notes",
+            "public.plantable_notes",
+            "public.update_open_notes");
+    List<String> seeded = new CopyOnWriteArrayList<>();
+    TenantIsolation.Builder builder = TenantIsolation.builder(PG.applicationDataSource());
+    for (String table : tables) {
+      builder.table(
+          table,
+          "tenant_id",
+          (connection, tenant) -> {
+            seeded.add(table);
+            try (PreparedStatement insert =
+                connection.prepareStatement("INSERT INTO " + table + " (tenant_id) VALUES (?)")) {
+              insert.setString(1, tenant);
+              return insert.executeUpdate();
+            }
+          });
+    }
+
+    builder.build().check("acme", "globex");
+
+    assertThat(seeded.subList(0, tables.size())).containsExactlyElementsOf(tables);
+  }
+
+  @Test
+  void check_triggerStampsTheSessionsOwnTenant_findsNothing() {
+    assertThat(findings("stamped_notes")).isEmpty();
+  }
+
+  @Test
+  void check_viewRunningAsItsOwnerAddedAsATable_reportsItsRows() {
+    TenantIsolation view =
+        TenantIsolation.builder(PG.applicationDataSource())
+            .table(
+                "documents_everywhere",
+                "tenant_id",
+                "INSERT INTO documents_everywhere (tenant_id, title) VALUES (?, 'x')")
+            .build();
+
+    assertThat(view.check("acme", "globex"))
+        .extracting(Finding::session, Finding::probe)
+        .contains(tuple(Session.OTHER_TENANT, Probe.READ), tuple(Session.NO_TENANT, Probe.READ));
+  }
+
+  @Test
   void check_tenantSetForTheWholeSession_reportsTheLeftoverSettingOnTheReusedConnection() {
     TenantIsolation leaky =
         TenantIsolation.builder(PG.applicationDataSource())
@@ -138,7 +249,7 @@ final class TenantIsolationTest {
     assertThat(findings)
         .filteredOn(f -> f.probe() == Probe.SETTING)
         .singleElement()
-        .satisfies(f -> assertThat(f.detail()).contains("'globex'", "set_config(..., true)"));
+        .satisfies(f -> assertThat(f.detail()).contains("'acme'", "set_config(..., true)"));
   }
 
   @Test
@@ -226,6 +337,22 @@ final class TenantIsolationTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("H2")
         .hasMessageContaining("PostgreSQL");
+  }
+
+  @Test
+  void check_serverUnreachable_saysWhyWithTheDatabasesMessage() {
+    PGSimpleDataSource nowhere = new PGSimpleDataSource();
+    nowhere.setServerNames(new String[] {"127.0.0.1"});
+    nowhere.setPortNumbers(new int[] {1});
+    TenantIsolation unreachable =
+        TenantIsolation.builder(nowhere)
+            .table("documents", "tenant_id", "INSERT INTO documents (tenant_id) VALUES (?)")
+            .build();
+
+    assertThatThrownBy(() -> unreachable.check("acme", "globex"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("SQL state 08001")
+        .hasMessageContaining("127.0.0.1:1");
   }
 
   @Test

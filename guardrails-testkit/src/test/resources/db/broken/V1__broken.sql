@@ -1,0 +1,2 @@
+-- A migration that fails, for GuardrailsPostgresTest.
+CREATE TABLE broken (;
