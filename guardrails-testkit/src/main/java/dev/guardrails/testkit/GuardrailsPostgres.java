@@ -5,6 +5,9 @@ import dev.guardrails.data.Migrations;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -64,7 +67,10 @@ public final class GuardrailsPostgres implements BeforeAllCallback, ParameterRes
   private static final Logger LOG = LoggerFactory.getLogger(GuardrailsPostgres.class);
   private static final AtomicInteger DATABASES = new AtomicInteger();
 
-  /** Roles are server-wide: one password per role for the whole run. */
+  /**
+   * Roles are server-wide: one password per role for the whole run (random on the embedded server,
+   * {@linkplain #sharedPassword derived} on a shared one).
+   */
   private static final Map<String, String> ROLE_PASSWORDS = new ConcurrentHashMap<>();
 
   private static final String RUN_ID = HexFormat.of().formatHex(new SecureRandom().generateSeed(4));
@@ -135,7 +141,10 @@ public final class GuardrailsPostgres implements BeforeAllCallback, ParameterRes
           ROLE_PASSWORDS.computeIfAbsent(
               role,
               name -> {
-                String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+                String secret =
+                    external
+                        ? sharedPassword(admin, name)
+                        : HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
                 createRole(admin, name, secret);
                 return secret;
               });
@@ -247,6 +256,30 @@ public final class GuardrailsPostgres implements BeforeAllCallback, ParameterRes
       embedded.close();
     } catch (IOException e) {
       LOG.warn("could not stop embedded PostgreSQL at exit", e);
+    }
+  }
+
+  /**
+   * The application role's password on a shared server: derived from the admin connection and the
+   * role, so that concurrent runs against one server set the same password instead of locking each
+   * other out; it protects a test role on a test server and is never logged.
+   */
+  static String sharedPassword(PGSimpleDataSource admin, String role) {
+    try {
+      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+      String seed =
+          String.join(
+              "\n",
+              "guardrails-testkit application role",
+              String.valueOf(admin.getURL()),
+              String.valueOf(admin.getUser()),
+              String.valueOf(admin.getPassword()),
+              role);
+      return HexFormat.of()
+          .formatHex(sha256.digest(seed.getBytes(StandardCharsets.UTF_8)))
+          .substring(0, 32);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every Java platform", e);
     }
   }
 

@@ -113,6 +113,31 @@ final class GuardrailsPostgresTest {
   }
 
   @Test
+  void sharedPassword_sameForEveryRunOnOneServer_differentPerRoleAndCredentials() {
+    org.postgresql.ds.PGSimpleDataSource admin = new org.postgresql.ds.PGSimpleDataSource();
+    admin.setURL("jdbc:postgresql://db.test:5432/postgres");
+    admin.setUser("ci");
+    admin.setPassword("one");
+    org.postgresql.ds.PGSimpleDataSource sameServer = new org.postgresql.ds.PGSimpleDataSource();
+    sameServer.setURL("jdbc:postgresql://db.test:5432/postgres");
+    sameServer.setUser("ci");
+    sameServer.setPassword("one");
+    org.postgresql.ds.PGSimpleDataSource otherCredentials =
+        new org.postgresql.ds.PGSimpleDataSource();
+    otherCredentials.setURL("jdbc:postgresql://db.test:5432/postgres");
+    otherCredentials.setUser("ci");
+    otherCredentials.setPassword("two");
+
+    String password = GuardrailsPostgres.sharedPassword(admin, "invoice_app");
+
+    assertThat(password).hasSize(32).doesNotContain("one");
+    assertThat(GuardrailsPostgres.sharedPassword(sameServer, "invoice_app")).isEqualTo(password);
+    assertThat(GuardrailsPostgres.sharedPassword(admin, "billing_app")).isNotEqualTo(password);
+    assertThat(GuardrailsPostgres.sharedPassword(otherCredentials, "invoice_app"))
+        .isNotEqualTo(password);
+  }
+
+  @Test
   void builder_badOrRepeatedRole_isRefused() {
     assertThatThrownBy(() -> GuardrailsPostgres.builder().applicationRole("App; DROP"))
         .isInstanceOf(IllegalArgumentException.class)
