@@ -19,6 +19,7 @@ final class DrainableRequestBody extends FilterInputStream {
   private static final int BUFFER_BYTES = 8 * 1024;
 
   private final long declaredLength;
+  private final ConnectionFailures failures = new ConnectionFailures();
   private long consumed;
   private boolean closed;
 
@@ -57,10 +58,20 @@ final class DrainableRequestBody extends FilterInputStream {
     return value.length() > 18 ? Long.MAX_VALUE : Long.parseLong(value);
   }
 
+  /** {@return the exceptions the connection threw at the handler, shared with the response} */
+  ConnectionFailures failures() {
+    return failures;
+  }
+
   @Override
   public int read() throws IOException {
     ensureOpen();
-    int b = super.read();
+    int b;
+    try {
+      b = super.read();
+    } catch (IOException e) {
+      throw failures.record(e);
+    }
     if (b >= 0) {
       consumed++;
     }
@@ -70,7 +81,12 @@ final class DrainableRequestBody extends FilterInputStream {
   @Override
   public int read(byte[] b, int off, int len) throws IOException {
     ensureOpen();
-    int read = super.read(b, off, len);
+    int read;
+    try {
+      read = super.read(b, off, len);
+    } catch (IOException e) {
+      throw failures.record(e);
+    }
     if (read > 0) {
       consumed += read;
     }
@@ -80,7 +96,12 @@ final class DrainableRequestBody extends FilterInputStream {
   @Override
   public long skip(long n) throws IOException {
     ensureOpen();
-    long skipped = super.skip(n);
+    long skipped;
+    try {
+      skipped = super.skip(n);
+    } catch (IOException e) {
+      throw failures.record(e);
+    }
     if (skipped > 0) {
       consumed += skipped;
     }

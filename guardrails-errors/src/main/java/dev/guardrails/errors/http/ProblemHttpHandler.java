@@ -76,8 +76,11 @@ import org.slf4j.LoggerFactory;
  * limit is not read at all.
  *
  * <p><b>Clients that went away.</b> A handler that fails because the client hung up while its
- * response was being written (a broken pipe, a connection reset by peer) did not fail: this is
- * logged at INFO, raises no alert, and the exchange is closed without a problem.
+ * request body was read or its response body was written (the exchange's streams threw a broken
+ * pipe or a connection reset by peer, and the handler let that very exception out, bare or in an
+ * {@link java.io.UncheckedIOException}) did not fail: this is logged at INFO, raises no alert, and
+ * the exchange is closed without a problem. The same message from any other socket (a database, an
+ * upstream service), or an exception that merely has such a cause, is a failure like any other.
  *
  * <p>Thread-safe.
  */
@@ -142,7 +145,8 @@ public final class ProblemHttpHandler implements HttpHandler {
     exchange.getResponseHeaders().set(header, correlationId);
     DrainableRequestBody body =
         new DrainableRequestBody(exchange.getRequestBody(), declaredLength(exchange));
-    exchange.setStreams(body, null);
+    exchange.setStreams(
+        body, new RecordingResponseBody(exchange.getResponseBody(), body.failures()));
     ContextResolver contextResolver = resolver;
     // with a resolver, the request runs under its own context only, never one the thread still
     // holds
@@ -207,7 +211,7 @@ public final class ProblemHttpHandler implements HttpHandler {
             + exchange.getRequestMethod()
             + " "
             + Correlation.instanceOf(exchange.getRequestURI().getRawPath()));
-    if (ClientHangUp.is(t)) {
+    if (ClientHangUp.is(t, body.failures()::threw)) {
       LOG.info(
           "the client went away before the response to {} {} was written: {}",
           exchange.getRequestMethod(),

@@ -1,44 +1,74 @@
 package dev.guardrails.errors.internal;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Recognises a failure that only means the client went away while its response was being written (a
- * closed browser tab, a timed-out caller): Jetty's {@code EofException}, Tomcat's and Undertow's
- * {@code ClientAbortException}, or an {@link IOException} saying {@code "Broken pipe"} or {@code
- * "Connection reset by peer"}, anywhere in the cause chain. Such a failure is no bug and no
- * incident, and there is nobody left to answer. Classes are matched by simple name, so no container
- * is needed on the class path.
+ * Recognises a failure that only means the client went away while its request was read or its
+ * response was written (a closed browser tab, a timed-out caller). The rule is narrow on purpose,
+ * because a failure taken for a hang-up is logged at INFO and raises no incident: a real
+ * server-side failure taken for one would be a silent error path.
+ *
+ * <ul>
+ *   <li>Only the failure the handler threw is looked at, after unwrapping {@link
+ *       UncheckedIOException}s (and, in the servlet adapter, {@code ServletException}s). The causes
+ *       of any other exception are never looked at: a {@code SQLException} caused by a database
+ *       socket's {@code "Connection reset by peer"} is a server-side failure.
+ *   <li>A container's own exception for the client's connection counts: Jetty's {@code
+ *       EofException}, Tomcat's and Undertow's {@code ClientAbortException}. Classes are matched by
+ *       simple name (of the class or a superclass), so no container is needed on the class path.
+ *   <li>An {@link IOException} saying {@code "Broken pipe"} or {@code "Connection reset by peer"}
+ *       counts only when the adapter saw that very exception thrown by the client's connection (its
+ *       request body or response body stream). The same message from a call to a database or an
+ *       upstream service is a server-side failure.
+ * </ul>
  *
  * <p>Stateless and thread-safe.
  */
 public final class ClientHangUp {
 
   private static final Set<String> CLASS_NAMES = Set.of("EofException", "ClientAbortException");
-  private static final int MAX_CAUSES = 8;
+  private static final int MAX_WRAPPERS = 8;
 
   private ClientHangUp() {}
 
   /**
-   * Returns whether the failure, or one of its first causes, is a client hang-up.
+   * Returns whether the failure only means that the client went away.
    *
-   * @param failure the failure
+   * @param failure the failure the handler threw, with the adapter's own wrappers removed
+   * @param fromClientConnection whether an exception was thrown by the client's connection (the
+   *     request or response body stream the adapter handed to the handler)
    * @return true if it only means that the client went away
    */
-  public static boolean is(Throwable failure) {
+  public static boolean is(Throwable failure, Predicate<Throwable> fromClientConnection) {
     Throwable current = failure;
-    for (int i = 0; i < MAX_CAUSES && current != null; i++) {
-      if (CLASS_NAMES.contains(current.getClass().getSimpleName())) {
-        return true;
-      }
-      if (current instanceof IOException && isHangUpMessage(messageOf(current))) {
-        return true;
+    for (int i = 0; i < MAX_WRAPPERS; i++) {
+      if (!(current instanceof UncheckedIOException)) {
+        break;
       }
       Throwable cause = current.getCause();
-      current = cause == current ? null : cause;
+      if (cause == null || cause == current) {
+        break;
+      }
+      current = cause;
+    }
+    if (isContainerHangUp(current.getClass())) {
+      return true;
+    }
+    return current instanceof IOException
+        && isHangUpMessage(messageOf(current))
+        && fromClientConnection.test(current);
+  }
+
+  private static boolean isContainerHangUp(Class<?> type) {
+    for (Class<?> c = type; c != null && c != Throwable.class; c = c.getSuperclass()) {
+      if (CLASS_NAMES.contains(c.getSimpleName())) {
+        return true;
+      }
     }
     return false;
   }

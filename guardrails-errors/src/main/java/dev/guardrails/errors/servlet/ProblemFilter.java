@@ -37,10 +37,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An async or error dispatch of a request keeps the correlation id its first dispatch chose
  * (from the request attribute), so one request has one id even when the filter is mapped for
- * several dispatcher types. A client that went away while its response was being written (Jetty's
- * {@code EofException}, Tomcat's {@code ClientAbortException}, a broken pipe or a connection reset
- * by peer) is no failure of the application: it is logged at INFO, raises no alert, and no problem
- * is sent to nobody.
+ * several dispatcher types. A client that went away while its request was read or its response was
+ * written is no failure of the application: when the chain throws the container's own exception for
+ * it (Jetty's {@code EofException}, Tomcat's {@code ClientAbortException}), bare or wrapped in a
+ * {@link ServletException} or an {@link java.io.UncheckedIOException}, it is logged at INFO, raises
+ * no alert, and no problem is sent to nobody. A plain {@link IOException} saying {@code "Broken
+ * pipe"} or {@code "Connection reset by peer"}, or such an exception anywhere in the cause chain of
+ * another one (a {@code SQLException} from a database whose socket was reset), comes from a socket
+ * of the application's own and is handled as the failure it is.
  *
  * <p><b>Request context.</b> A filter {@linkplain #withContextResolver(ContextResolver) with a
  * context resolver} resolves each request's {@link GuardContext} (typically by verifying its
@@ -225,7 +229,10 @@ public final class ProblemFilter implements Filter {
         t,
         LOG,
         "handling " + http.getMethod() + " " + Correlation.instanceOf(http.getRequestURI()));
-    if (ClientHangUp.is(t)) {
+    // the container reports a client that went away with its own exception type; a bare "Broken
+    // pipe" or one deep in the cause chain is a socket of the application's (a database, an
+    // upstream)
+    if (ClientHangUp.is(unwrap(t), fromConnection -> false)) {
       LOG.info(
           "the client went away before the response to {} {} was written: {}",
           http.getMethod(),

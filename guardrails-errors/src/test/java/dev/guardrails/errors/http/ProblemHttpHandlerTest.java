@@ -19,6 +19,7 @@ import dev.guardrails.errors.alerts.InMemoryAlertSink;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -27,13 +28,19 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.slf4j.MDC;
 
 final class ProblemHttpHandlerTest {
@@ -321,26 +328,58 @@ final class ProblemHttpHandlerTest {
   }
 
   @Test
-  void handle_clientHungUp_loggedAtInfoWithoutIncidentOrAlert() throws Exception {
-    URI base =
-        serve(
-            exchange -> {
-              throw new IOException("Connection reset by peer");
-            });
+  void handle_clientResetWhileTheResponseIsWritten_loggedAtInfoWithoutIncidentOrAlert()
+      throws Exception {
+    CountDownLatch clientGone = new CountDownLatch(1);
+    CountDownLatch handled = new CountDownLatch(1);
+    HttpHandler writeUntilTheClientIsGone =
+        exchange -> {
+          exchange.sendResponseHeaders(200, 0);
+          try {
+            if (!clientGone.await(30, TimeUnit.SECONDS)) {
+              throw new IllegalStateException("the test's client did not hang up");
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+          }
+          byte[] chunk = new byte[64 * 1024];
+          OutputStream out = exchange.getResponseBody();
+          for (int i = 0; i < 16 * 1024; i++) {
+            out.write(chunk);
+            out.flush();
+          }
+          throw new IllegalStateException("1 GiB was written to a client that had reset");
+        };
+    HttpHandler guarded = ProblemHttpHandler.builder(boundary).wrap(writeUntilTheClientIsGone);
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        "/",
+        exchange -> {
+          try {
+            guarded.handle(exchange);
+          } finally {
+            handled.countDown();
+          }
+        });
+    server.start();
     try (LogCapture boundaryLog = LogCapture.of(ErrorBoundary.class);
-        LogCapture handlerLog = LogCapture.of(ProblemHttpHandler.class)) {
-      int statusOrClosed =
-          client
-              .sendAsync(
-                  // a POST, which the client does not retry on a closed connection as it would a
-                  // GET
-                  HttpRequest.newBuilder(base.resolve("/download"))
-                      .POST(HttpRequest.BodyPublishers.noBody())
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString())
-              .handle((response, closed) -> closed == null ? response.statusCode() : -1)
-              .get(30, TimeUnit.SECONDS);
-      assertThat(statusOrClosed).isEqualTo(-1);
+        LogCapture handlerLog = LogCapture.of(ProblemHttpHandler.class);
+        Socket socket =
+            new Socket(InetAddress.getLoopbackAddress(), server.getAddress().getPort())) {
+      socket
+          .getOutputStream()
+          .write(
+              "POST /download HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n"
+                  .getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      assertThat(new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII))
+          .isEqualTo("HTTP/1.1 200");
+      // a reset, not an orderly close: the server's next writes fail at once
+      socket.setSoLinger(true, 0);
+      socket.close();
+      clientGone.countDown();
+      assertThat(handled.await(30, TimeUnit.SECONDS)).isTrue();
       assertThat(boundaryLog.events()).isEmpty();
       assertThat(handlerLog.events())
           .singleElement()
@@ -352,6 +391,47 @@ final class ProblemHttpHandlerTest {
               });
     }
     assertThat(alertSink.alerts()).isEmpty();
+  }
+
+  /** A database or upstream socket reset is the server's failure, whatever its message says. */
+  static Stream<Arguments> serverSideSocketFailures() {
+    return Stream.of(
+        Arguments.of(
+            new SQLException(
+                "I/O error occurred while sending to the backend",
+                "08006",
+                new IOException("Connection reset by peer"))),
+        Arguments.of(new IOException("Connection reset by peer")),
+        Arguments.of(new IOException("Broken pipe")),
+        Arguments.of(new UncheckedIOException(new IOException("Connection reset by peer"))),
+        Arguments.of(new IllegalStateException("report failed", new IOException("Broken pipe"))));
+  }
+
+  @ParameterizedTest
+  @MethodSource("serverSideSocketFailures")
+  void handle_hangUpMessageFromTheApplicationsOwnSocket_aBugWithAnIncidentAndAlert(
+      Exception failure) throws Exception {
+    URI base =
+        serve(
+            exchange -> {
+              if (failure instanceof IOException io) {
+                throw io;
+              }
+              if (failure instanceof RuntimeException runtime) {
+                throw runtime;
+              }
+              throw new IOException(failure);
+            });
+    HttpResponse<String> response;
+    try (LogCapture boundaryLog = LogCapture.of(ErrorBoundary.class)) {
+      response = get(base, "/reports", "client-corr-0009");
+      assertThat(boundaryLog.events())
+          .extracting(ILoggingEvent::getLevel)
+          .containsExactly(ch.qos.logback.classic.Level.ERROR);
+    }
+    assertThat(response.statusCode()).isEqualTo(500);
+    assertThat(JSON.readTree(response.body()).get("incidentId").asText()).isNotBlank();
+    assertThat(alertSink.alerts()).hasSize(1);
   }
 
   @Test
