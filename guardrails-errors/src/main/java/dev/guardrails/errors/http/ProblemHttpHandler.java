@@ -210,7 +210,8 @@ public final class ProblemHttpHandler implements HttpHandler {
         "handling "
             + exchange.getRequestMethod()
             + " "
-            + Correlation.instanceOf(exchange.getRequestURI().getRawPath()));
+            + Correlation.instanceOf(exchange.getRequestURI().getRawPath())
+            + " (no response is sent)");
     if (ClientHangUp.is(t, body.failures()::threw)) {
       LOG.info(
           "the client went away before the response to {} {} was written: {}",

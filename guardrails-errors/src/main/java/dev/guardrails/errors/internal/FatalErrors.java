@@ -21,15 +21,15 @@ public final class FatalErrors {
    *
    * @param failure the failure a boundary caught
    * @param logger where the fatal error is logged
-   * @param where what the boundary was doing, e.g. {@code "handling GET /invoices"}
+   * @param where what the boundary was doing, e.g. {@code "handling GET /invoices (no response is
+   *     sent)"}
    */
   public static void rethrowIfFatal(Throwable failure, Logger logger, String where) {
     if (!(failure instanceof VirtualMachineError fatal) || failure instanceof StackOverflowError) {
       return;
     }
     try {
-      logger.error(
-          "fatal {} while {}; rethrown, no response is sent", fatal.getClass(), where, fatal);
+      logger.error("fatal {} while {}; rethrown to the caller", fatal.getClass(), where, fatal);
     } catch (VirtualMachineError | RuntimeException loggingFailed) {
       // logging needs memory the JVM may not have: keep the trace with the error itself
       fatal.addSuppressed(loggingFailed);

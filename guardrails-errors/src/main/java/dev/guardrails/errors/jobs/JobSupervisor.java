@@ -357,8 +357,12 @@ public final class JobSupervisor implements AutoCloseable {
         failure = e.failure();
       } catch (VirtualMachineError e) {
         fatal = true;
-        LOG.error(
-            "job '{}' run {} failed fatally; it will be retried", definition.name(), number, e);
+        // the boundary has logged it with its stack trace; this line only says what happens next
+        LOG.warn(
+            "job '{}' run {} failed fatally ({}); it will be retried",
+            definition.name(),
+            number,
+            e.toString());
       } finally {
         scope.close();
         finish(started, context, number, failure, fatal);

@@ -228,7 +228,11 @@ public final class ProblemFilter implements Filter {
     FatalErrors.rethrowIfFatal(
         t,
         LOG,
-        "handling " + http.getMethod() + " " + Correlation.instanceOf(http.getRequestURI()));
+        "handling "
+            + http.getMethod()
+            + " "
+            + Correlation.instanceOf(http.getRequestURI())
+            + " (no response is sent)");
     // the container reports a client that went away with its own exception type; a bare "Broken
     // pipe" or one deep in the cause chain is a socket of the application's (a database, an
     // upstream)
