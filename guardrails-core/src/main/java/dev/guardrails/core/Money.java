@@ -66,16 +66,17 @@ public record Money(long micros, Currency currency) implements Comparable<Money>
    * {@code "0.000000000"}, {@code "0E+30"}); trailing zeros after the sixth decimal place are
    * accepted too ({@code "1.500000000"}).
    *
-   * @param decimal the amount, in the syntax of {@link BigDecimal#BigDecimal(String)}, with at most
-   *     6 significant decimal places and at most {@value #MAX_TEXT_LENGTH} characters once
-   *     surrounding whitespace is stripped
+   * @param decimal the amount, in the syntax of {@link BigDecimal#BigDecimal(String)} written in
+   *     ASCII only (BigDecimal would also read other scripts' digits, such as Arabic-Indic or
+   *     fullwidth ones), with at most 6 significant decimal places and at most {@value
+   *     #MAX_TEXT_LENGTH} characters once surrounding whitespace is stripped
    * @param currency the currency
    * @return the amount
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException if the text is longer than {@value #MAX_TEXT_LENGTH}
-   *     characters, is not a decimal number, has a nonzero digit after the sixth decimal place or
-   *     does not fit in a {@code long} of micro-units; the message quotes the text and says which
-   *     rule it broke
+   *     characters, has a character outside ASCII, is not a decimal number, has a nonzero digit
+   *     after the sixth decimal place or does not fit in a {@code long} of micro-units; the message
+   *     quotes the text and says which rule it broke
    */
   public static Money of(String decimal, Currency currency) {
     Objects.requireNonNull(decimal, "decimal");
@@ -90,6 +91,16 @@ public record Money(long micros, Currency currency) implements Comparable<Money>
               + text.length()
               + " characters: "
               + Text.quote(text));
+    }
+    // BigDecimal reads any Unicode digit ("\u0661\u0662" is 12): a money amount is ASCII only
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) > 0x7f) {
+        throw new IllegalArgumentException(
+            "money amount must be written in ASCII: digits 0-9 with an optional sign, decimal point"
+                + " and exponent, such as 12.50, -0.000125 or 1.5E+3, but was "
+                + Text.quote(decimal)
+                + "; convert other digits and spaces first");
+      }
     }
     BigDecimal amount;
     try {

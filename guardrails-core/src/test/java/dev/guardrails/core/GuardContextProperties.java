@@ -316,6 +316,106 @@ final class GuardContextProperties {
         .get();
   }
 
+  /**
+   * A task that leaks scopes (opened and never closed, bound or unbound) and rewrites the three MDC
+   * keys of a context itself, then returns or throws, leaves the pool thread exactly as before,
+   * however many times it runs there: same context, same MDC, and the thread's own scope still the
+   * bottom of its stack (closing it leaves the thread clean), so the stack does not grow.
+   */
+  @Property(tries = 200)
+  void crossThread_taskLeaksScopesAndEditsMdc_workerExactlyAsBeforeEveryRun(
+      @ForAll Crossing crossing,
+      @ForAll @Size(max = 4) List<@From("leakedContexts") Optional<GuardContext>> leaks,
+      @ForAll("guardMdcValues") Map<String, String> taskMdc,
+      @ForAll boolean bodyThrows,
+      @ForAll boolean submitterBound,
+      @ForAll("mdcValues") Map<String, String> workerMdc,
+      @ForAll boolean workerHasStaleContext,
+      @ForAll @IntRange(min = 1, max = 3) int runs)
+      throws Exception {
+    AtomicReference<GuardContext.Scope> stale = new AtomicReference<>();
+    ThreadState workerBefore =
+        WORKER
+            .submit(
+                () -> {
+                  MDC.clear();
+                  workerMdc.forEach(MDC::put);
+                  if (workerHasStaleContext) {
+                    stale.set(GuardContext.of(Fixtures.BILLING, "stale", NOW).open());
+                  }
+                  return ThreadState.take();
+                })
+            .get();
+    GuardContext context = GuardContext.of(Fixtures.ALICE, "corr-leaky", NOW);
+    GuardContext.Scope submitterScope = submitterBound ? context.open() : null;
+    ThreadState submitterBefore = ThreadState.take();
+    Callable<String> body =
+        () -> {
+          for (Optional<GuardContext> leak : leaks) {
+            if (leak.isPresent()) {
+              leak.get().open();
+            } else {
+              GuardContext.unbound();
+            }
+            taskMdc.forEach(MDC::put);
+          }
+          taskMdc.forEach(MDC::put);
+          if (bodyThrows) {
+            throw new Boom(leaks.size());
+          }
+          return "done";
+        };
+
+    try {
+      for (int run = 0; run < runs; run++) {
+        Future<?> result = run(crossing, context, body);
+        if (bodyThrows) {
+          assertThatThrownBy(result::get).hasRootCauseInstanceOf(Boom.class);
+        } else {
+          result.get();
+        }
+        assertThat(WORKER.submit(ThreadState::take).get())
+            .as("worker after run %d", run)
+            .isEqualTo(workerBefore);
+      }
+      assertThat(ThreadState.take()).isEqualTo(submitterBefore);
+    } finally {
+      if (submitterScope != null) {
+        submitterScope.close();
+      }
+      ThreadState workerAfterOwnScope =
+          WORKER
+              .submit(
+                  () -> {
+                    if (stale.get() != null) {
+                      stale.get().close();
+                    }
+                    ThreadState state = ThreadState.take();
+                    MDC.clear();
+                    return state;
+                  })
+              .get();
+      assertThat(workerAfterOwnScope).isEqualTo(new ThreadState(Optional.empty(), workerMdc));
+    }
+  }
+
+  @Provide
+  Arbitrary<Map<String, String>> guardMdcValues() {
+    Arbitrary<String> keys =
+        Arbitraries.of(
+            GuardContext.MDC_CORRELATION_ID, GuardContext.MDC_ACTOR_ID, GuardContext.MDC_TENANT_ID);
+    Arbitrary<String> values =
+        Arbitraries.strings().alpha().numeric().ofMinLength(1).ofMaxLength(10);
+    return Arbitraries.maps(keys, values).ofMaxSize(3).map(HashMap::new);
+  }
+
+  @Provide
+  Arbitrary<Optional<GuardContext>> leakedContexts() {
+    return Arbitraries.of(Fixtures.ALICE, Fixtures.BILLING)
+        .map(actor -> GuardContext.of(actor, "leaked", NOW))
+        .optional(0.7);
+  }
+
   private static Future<?> run(Crossing crossing, GuardContext context, Callable<String> body) {
     return switch (crossing) {
       case WRAP_RUNNABLE ->

@@ -51,6 +51,30 @@ final class MoneyProperties {
         .isEqualTo(Long.signum(Long.compare(a.micros(), b.micros())));
   }
 
+  /**
+   * A digit of another script anywhere in an amount that is otherwise valid makes it a refusal,
+   * never a number: BigDecimal alone would read "1\u0660" as 10.
+   */
+  @Property
+  void of_nonAsciiDigitAnywhere_refused(
+      @ForAll("amounts") Money a, @ForAll("foreignDigits") char digit, @ForAll int position) {
+    String text = a.toBigDecimal().toPlainString();
+    int at = Math.floorMod(position, text.length() + 1);
+    String foreign = text.substring(0, at) + digit + text.substring(at);
+
+    assertThatThrownBy(() -> Money.of(foreign, USD))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("money amount must be written in ASCII");
+  }
+
+  @Provide
+  Arbitrary<Character> foreignDigits() {
+    return Arbitraries.chars()
+        .range('\u0080', '\uffff')
+        .filter(Character::isDigit)
+        .edgeCases(edges -> edges.add('\u0661'));
+  }
+
   /** Whatever the operands, each operation is exact when it fits and throws when it does not. */
   @Property
   void arithmetic_anyOperands_exactOrThrowsNeverWraps(

@@ -57,6 +57,42 @@ final class MoneyTest {
   }
 
   @Test
+  void of_nonAsciiDigits_throwNamingRuleInsteadOfParsing() {
+    for (String foreign :
+        new String[] {
+          "\u0661", // Arabic-Indic one
+          "\u0661\u0662.\u0665", // Arabic-Indic 12.5
+          "1\u0660", // ASCII one, Arabic-Indic zero: would read as 10
+          "\uff11\uff10\uff10", // fullwidth 100
+          "\u0967.5", // Devanagari one
+          "1e\u0662", // Arabic-Indic exponent
+          "1.5\u00a0" // no-break space, which strip() keeps
+        }) {
+      assertThatThrownBy(() -> Money.of(foreign, USD))
+          .as(foreign)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("money amount must be written in ASCII")
+          .hasMessageContaining("but was " + Text.quote(foreign))
+          .hasNoCause();
+    }
+  }
+
+  @Test
+  void of_asciiForms_parse() {
+    assertThat(Money.of("+1", USD).micros()).isEqualTo(1_000_000L);
+    assertThat(Money.of("-0", USD)).isEqualTo(Money.zero(USD));
+    assertThat(Money.of(".5", USD).micros()).isEqualTo(500_000L);
+    assertThat(Money.of("5.", USD).micros()).isEqualTo(5_000_000L);
+    assertThat(Money.of("\t1E-6\n", USD).micros()).isEqualTo(1L);
+    for (String garbage : new String[] {"1_000", "1,5", "0x10", "1d", "Infinity", "", "-", "."}) {
+      assertThatThrownBy(() -> Money.of(garbage, USD))
+          .as(garbage)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("money amount must be a decimal number such as");
+    }
+  }
+
+  @Test
   void of_textLongerThanLimit_throwsNamingLengthWithoutParsing() {
     String huge = "1." + "0".repeat(200_000);
 
