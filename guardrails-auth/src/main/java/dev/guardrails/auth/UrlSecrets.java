@@ -10,8 +10,14 @@ import org.jspecify.annotations.Nullable;
  */
 final class UrlSecrets {
 
+  /**
+   * The authority's user info runs to its last {@code @}: a password may hold a raw {@code @} (then
+   * only the part after it would be removed), and an {@code @} in the query or the fragment is not
+   * user info (then the host and the start of the query would be removed instead).
+   */
   private static final Pattern USER_INFO =
-      Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)[^/\\s@]*@");
+      Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)[^/?#\\s]*@");
+
   private static final Pattern QUERY =
       Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://[^\\s?#]*)\\?[^\\s#]*");
 
