@@ -10,6 +10,7 @@ import com.nimbusds.jose.jwk.source.OutageTolerantJWKSetSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jose.util.ResourceRetriever;
+import dev.guardrails.core.Actor;
 import java.net.URL;
 import java.time.Clock;
 import java.time.Duration;
@@ -131,7 +132,8 @@ public final class TrustedIssuer {
    * @param tenantId the only tenant this issuer may issue tokens for
    * @return a new trusted issuer with the same keys
    * @throws NullPointerException if the tenant is null
-   * @throws IllegalArgumentException if the tenant is blank
+   * @throws IllegalArgumentException if the tenant is blank, longer than {@value Actor#MAX_LENGTH}
+   *     characters or holds a control character, so no actor could act in it
    * @throws IllegalStateException if this issuer is already bound to a tenant
    */
   public TrustedIssuer forTenant(String tenantId) {
@@ -143,6 +145,13 @@ public final class TrustedIssuer {
     if (this.tenantId != null) {
       throw new IllegalStateException(
           "issuer '" + issuer + "' is already bound to tenant '" + this.tenantId + "'");
+    }
+    try {
+      // the same rule as every actor's tenant, checked now rather than on every token
+      Actor.job("tenant-binding", tenantId);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "tenant of issuer '" + issuer + "' cannot be an actor's tenant: " + e.getMessage(), e);
     }
     return new TrustedIssuer(issuer, keys, tenantId);
   }

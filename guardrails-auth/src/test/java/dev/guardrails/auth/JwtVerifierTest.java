@@ -97,6 +97,50 @@ final class JwtVerifierTest {
   }
 
   @Test
+  void verify_issuerBoundToTenant_tenantClaimOfAnotherTypeOrSpellingIsRefused() {
+    JwtVerifier verifier =
+        JwtVerifier.builder()
+            .trust(TrustedIssuer.withKeys(ISSUER, TestTokens.keys()).forTenant("t1"))
+            .audience(AUDIENCE)
+            .clock(clock)
+            .eventSink(events)
+            .cacheVerifiedTokens(16, Duration.ofMinutes(1))
+            .build();
+    String ownTenant = claims("");
+    List<String> signatures = new java.util.ArrayList<>();
+    for (String tenant :
+        List.of("1", "[\"t1\"]", "{\"id\":\"t1\"}", "\"T1\"", "\" t1\"", "\"t1 \"", "\"\"")) {
+      String token = rs256(header("RS256", "k1"), ownTenant.replace("\"t1\"", tenant), RSA);
+      signatures.add(token.substring(token.lastIndexOf('.') + 1));
+
+      TokenVerification result = verifier.check(token);
+
+      assertThat(result.reason()).as("tenant %s", tenant).isEqualTo(Reason.INVALID_CLAIMS);
+      assertThat(verifier.check(token).reason())
+          .as("tenant %s, seen again through the cache", tenant)
+          .isEqualTo(Reason.INVALID_CLAIMS);
+    }
+    String nullTenant = rs256(header("RS256", "k1"), ownTenant.replace("\"t1\"", "null"), RSA);
+    assertThat(verifier.verify(nullTenant).tenantId())
+        .as("a null tenant claim is no tenant claim")
+        .isEqualTo("t1");
+    assertThat(events.events()).hasSize(14);
+    assertThat(events.events().toString()).doesNotContain(signatures);
+  }
+
+  @Test
+  void forTenant_tenantNoActorCanActIn_isRefusedWhenBound() {
+    TrustedIssuer issuer = TrustedIssuer.withKeys(ISSUER, TestTokens.keys());
+
+    assertThatThrownBy(() -> issuer.forTenant("acme\u202e"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("tenant of issuer '" + ISSUER + "'");
+    assertThatThrownBy(() -> issuer.forTenant("a".repeat(Actor.MAX_LENGTH + 1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("tenant of issuer '" + ISSUER + "'");
+  }
+
+  @Test
   void build_issuerBoundToAnotherTenantThanTheFixedOne_isRefused() {
     TrustedIssuer bound =
         TrustedIssuer.withKeys("https://idp.test", TestTokens.keys()).forTenant("a");
