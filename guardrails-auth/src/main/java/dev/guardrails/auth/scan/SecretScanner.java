@@ -32,8 +32,10 @@ import java.util.zip.ZipInputStream;
  * still found once. Bytes are read as ISO-8859-1, so offsets and columns count bytes. Zip archives
  * and gzip content are recognised by their first bytes whatever their name ({@code .apk}, {@code
  * .vsix}, {@code .whl}; pre-compressed {@code .js.gz} bundles, npm {@code .tgz} packages), opened
- * on the fly up to the archive depth, and their offsets count decompressed bytes. Media files
- * (images, fonts, video) are skipped.
+ * on the fly up to the archive depth, and their offsets count decompressed bytes; what one file
+ * decompresses is capped ({@link Builder#maxDecompressedBytes(long)}), and a corrupt or truncated
+ * archive fails the scan naming it rather than being skipped. Media files (images, fonts, video)
+ * are skipped.
  *
  * <p>Usage from a test: {@code assertThat(SecretScanner.withDefaults().scan(Path.of("target")))
  * .isEmpty();}. Immutable and thread-safe.
@@ -43,7 +45,8 @@ public final class SecretScanner {
   /** The default size of a scanned chunk, in characters. */
   static final int DEFAULT_CHUNK_SIZE = 1 << 20;
 
-  private static final Set<String> ARCHIVE_EXTENSIONS = Set.of("jar", "war", "ear", "zip", "aar");
+  /** The default cap on the bytes decompressed from one scanned file, all layers together. */
+  static final long DEFAULT_MAX_DECOMPRESSED_BYTES = 2L << 30;
 
   private static final byte[] ZIP_MAGIC = {'P', 'K', 3, 4};
   private static final byte[] GZIP_MAGIC = {0x1f, (byte) 0x8b};
@@ -57,11 +60,14 @@ public final class SecretScanner {
   private final List<ScanRule> rules;
   private final int chunkSize;
   private final int maxArchiveDepth;
+  private final long maxDecompressedBytes;
 
-  private SecretScanner(List<ScanRule> rules, int chunkSize, int maxArchiveDepth) {
+  private SecretScanner(
+      List<ScanRule> rules, int chunkSize, int maxArchiveDepth, long maxDecompressedBytes) {
     this.rules = List.copyOf(rules);
     this.chunkSize = chunkSize;
     this.maxArchiveDepth = maxArchiveDepth;
+    this.maxDecompressedBytes = maxDecompressedBytes;
   }
 
   /** {@return a scanner with the {@linkplain ScanRule#defaults() built-in rules}} */
@@ -86,7 +92,10 @@ public final class SecretScanner {
    * @return the findings, ordered by file and then by offset
    * @throws NullPointerException if the path is null
    * @throws IllegalArgumentException if the path does not exist
-   * @throws UncheckedIOException if a file cannot be read
+   * @throws UncheckedIOException if a file cannot be read, a zip archive or gzip stream in it is
+   *     corrupt or truncated, or a file decompresses to more than {@link
+   *     Builder#maxDecompressedBytes(long)}; the message names the file or entry. Nothing is
+   *     skipped silently: the scan fails instead.
    */
   public List<Finding> scan(Path path) {
     Objects.requireNonNull(path, "path");
@@ -109,6 +118,8 @@ public final class SecretScanner {
       } else {
         scanFile(path, path.toString(), findings);
       }
+    } catch (ScanFailure e) {
+      throw new UncheckedIOException("cannot scan '" + path + "': " + e.getMessage(), e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot scan '" + path + "'", e);
     }
@@ -141,28 +152,35 @@ public final class SecretScanner {
       return;
     }
     try (InputStream in = Files.newInputStream(file)) {
-      scanContent(name, in, 0, findings);
+      scanContent(name, in, 0, new Budget(maxDecompressedBytes), findings);
     }
   }
 
   /**
-   * Scans a file or an archive entry by what it is, told by its first bytes (or, for archives, its
-   * name): a zip archive is opened entry by entry, gzip (a {@code .js.gz} bundle, an npm {@code
-   * .tgz} package) is decompressed and looked at again, anything else is scanned as it is. Each
-   * archive or gzip layer counts towards the archive depth, so nesting cannot run away.
+   * Scans a file or an archive entry by what it is, told by its first bytes whatever its name: a
+   * zip archive is opened entry by entry, gzip (a {@code .js.gz} bundle, an npm {@code .tgz}
+   * package) is decompressed and looked at again, anything else (a file named {@code .jar} that
+   * holds no zip archive included) is scanned as it is. Each archive or gzip layer counts towards
+   * the archive depth, so nesting cannot run away, and every byte they decompress counts against
+   * the file's budget, so a decompression bomb cannot keep the scan busy for ever.
    */
-  private void scanContent(String name, InputStream raw, int depth, List<Finding> findings)
+  private void scanContent(
+      String name, InputStream raw, int depth, Budget budget, List<Finding> findings)
       throws IOException {
     BufferedInputStream in = new BufferedInputStream(new NonClosing(raw));
     in.mark(MAGIC_LENGTH);
     byte[] magic = in.readNBytes(MAGIC_LENGTH);
     in.reset();
-    boolean zip = startsWith(magic, ZIP_MAGIC) || ARCHIVE_EXTENSIONS.contains(extension(name));
-    if (depth < maxArchiveDepth && zip) {
-      scanArchive(name, in, depth + 1, findings);
+    if (depth < maxArchiveDepth && startsWith(magic, ZIP_MAGIC)) {
+      scanArchive(name, in, depth + 1, budget, findings);
     } else if (depth < maxArchiveDepth && startsWith(magic, GZIP_MAGIC)) {
-      try (InputStream gzip = new GZIPInputStream(in)) {
-        scanContent(name, gzip, depth + 1, findings);
+      try (InputStream gzip = new Budgeted(new GZIPInputStream(in), budget, name)) {
+        scanContent(name, gzip, depth + 1, budget, findings);
+      } catch (ScanFailure e) {
+        throw e;
+      } catch (IOException e) {
+        throw new ScanFailure(
+            "'" + name + "' is not a readable gzip stream (corrupt or truncated): " + e, e);
       }
     } else {
       scanStream(name, in, findings);
@@ -174,15 +192,41 @@ public final class SecretScanner {
         && Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
   }
 
-  private void scanArchive(String name, InputStream in, int depth, List<Finding> findings)
+  private void scanArchive(
+      String name, InputStream in, int depth, Budget budget, List<Finding> findings)
       throws IOException {
-    ZipInputStream zip = new ZipInputStream(new NonClosing(in));
-    ZipEntry entry;
-    while ((entry = zip.getNextEntry()) != null) {
+    BudgetedZip zip = new BudgetedZip(new NonClosing(in), budget, name);
+    String entryName = null;
+    while (true) {
+      ZipEntry entry;
+      try {
+        entry = zip.getNextEntry();
+      } catch (ScanFailure e) {
+        throw e;
+      } catch (IOException e) {
+        throw new ScanFailure(
+            "zip archive '"
+                + name
+                + "' cannot be read "
+                + (entryName == null ? "at its start" : "after '" + entryName + "'")
+                + " (corrupt, truncated, or a stored entry with a data descriptor): "
+                + e,
+            e);
+      }
+      if (entry == null) {
+        return;
+      }
+      entryName = name + "!/" + entry.getName();
       if (entry.isDirectory() || SKIPPED_EXTENSIONS.contains(extension(entry.getName()))) {
         continue;
       }
-      scanContent(name + "!/" + entry.getName(), zip, depth, findings);
+      try {
+        scanContent(entryName, zip, depth, budget, findings);
+      } catch (ScanFailure e) {
+        throw e;
+      } catch (IOException e) {
+        throw new ScanFailure("'" + entryName + "' cannot be read (corrupt or truncated): " + e, e);
+      }
     }
   }
 
@@ -306,6 +350,97 @@ public final class SecretScanner {
     return dot > slash ? name.substring(dot + 1).toLowerCase(Locale.ROOT) : "";
   }
 
+  /** The bytes one scanned file may still decompress, shared by all its layers. */
+  private static final class Budget {
+    private final long limit;
+    private long used;
+
+    Budget(long limit) {
+      this.limit = limit;
+    }
+
+    void spend(long bytes, String name) throws ScanFailure {
+      used += bytes;
+      if (used > limit) {
+        throw new ScanFailure(
+            "'"
+                + name
+                + "' decompresses to more than "
+                + limit
+                + " bytes, the limit per scanned file (a decompression bomb, or an archive that"
+                + " needs SecretScanner.Builder.maxDecompressedBytes raised); not scanned further");
+      }
+    }
+  }
+
+  /** A decompressing stream whose output is counted against the file's budget. */
+  private static final class Budgeted extends FilterInputStream {
+    private final Budget budget;
+    private final String name;
+
+    Budgeted(InputStream in, Budget budget, String name) {
+      super(in);
+      this.budget = budget;
+      this.name = name;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        budget.spend(1, name);
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        budget.spend(n, name);
+      }
+      return n;
+    }
+  }
+
+  /**
+   * A zip reader whose decompressed output, including the entries it skips past, is counted against
+   * the file's budget ({@link ZipInputStream#closeEntry()} and {@code skip} read through {@link
+   * #read(byte[], int, int)}).
+   */
+  private static final class BudgetedZip extends ZipInputStream {
+    private final Budget budget;
+    private final String name;
+
+    BudgetedZip(InputStream in, Budget budget, String name) {
+      super(in);
+      this.budget = budget;
+      this.name = name;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        budget.spend(n, name);
+      }
+      return n;
+    }
+  }
+
+  /** A scan that cannot go on, with a message naming the file or entry. */
+  private static final class ScanFailure extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    ScanFailure(String message) {
+      super(message);
+    }
+
+    ScanFailure(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
   /** Keeps a nested archive reader from closing the outer zip stream. */
   private static final class NonClosing extends FilterInputStream {
     NonClosing(InputStream in) {
@@ -326,6 +461,7 @@ public final class SecretScanner {
     private final List<ScanRule> rules = new ArrayList<>(ScanRule.defaults());
     private int chunkSize = DEFAULT_CHUNK_SIZE;
     private int maxArchiveDepth = 3;
+    private long maxDecompressedBytes = DEFAULT_MAX_DECOMPRESSED_BYTES;
 
     private Builder() {}
 
@@ -381,6 +517,25 @@ public final class SecretScanner {
       return this;
     }
 
+    /**
+     * Sets how many bytes one scanned file may decompress, its zip entries and gzip layers
+     * together, nested layers counted at each level, entries skipped as media included (default 2
+     * GiB). A file that decompresses to more fails the scan with an error naming it, rather than
+     * keeping it busy for ever or leaving the rest unscanned.
+     *
+     * @param bytes at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if the limit is below 1
+     */
+    public Builder maxDecompressedBytes(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException(
+            "max decompressed bytes must be at least 1, but was " + bytes);
+      }
+      this.maxDecompressedBytes = bytes;
+      return this;
+    }
+
     /** Sets the chunk size; small values let tests cross chunk boundaries. */
     Builder chunkSize(int size) {
       if (size < ScanRule.MAX_MATCH_LENGTH) {
@@ -401,7 +556,7 @@ public final class SecretScanner {
       if (rules.isEmpty()) {
         throw new IllegalStateException("a secret scanner needs at least one rule, but has none");
       }
-      return new SecretScanner(rules, chunkSize, maxArchiveDepth);
+      return new SecretScanner(rules, chunkSize, maxArchiveDepth, maxDecompressedBytes);
     }
   }
 }

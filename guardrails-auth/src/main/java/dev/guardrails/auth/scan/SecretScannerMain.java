@@ -9,7 +9,8 @@ import java.util.Objects;
 
 /**
  * The command line of the {@link SecretScanner}: {@code java -cp guardrails-auth.jar:...
- * dev.guardrails.auth.scan.SecretScannerMain [--disable RULE_ID]... PATH...}.
+ * dev.guardrails.auth.scan.SecretScannerMain [--disable RULE_ID]... [--max-decompressed-bytes N]
+ * PATH...}.
  *
  * <p>Prints one line per finding ({@code file:line:column rule masked-excerpt}) and exits with 0
  * when nothing was found, 1 when secrets were found and 2 on a usage or read error, so that a CI
@@ -32,7 +33,7 @@ public final class SecretScannerMain {
    * Scans the paths given as arguments and exits with {@link #CLEAN}, {@link #FOUND} or {@link
    * #ERROR}.
    *
-   * @param args {@code [--disable RULE_ID]... PATH...}
+   * @param args {@code [--disable RULE_ID]... [--max-decompressed-bytes N] PATH...}
    */
   public static void main(String[] args) {
     int status = run(args, System.out, System.err);
@@ -42,7 +43,7 @@ public final class SecretScannerMain {
   /**
    * Runs the command line without exiting: scans the paths and prints the findings.
    *
-   * @param args {@code [--disable RULE_ID]... PATH...}
+   * @param args {@code [--disable RULE_ID]... [--max-decompressed-bytes N] PATH...}
    * @param out where findings and the summary go
    * @param err where usage and read errors go
    * @return {@link #CLEAN}, {@link #FOUND} or {@link #ERROR}
@@ -62,6 +63,17 @@ public final class SecretScannerMain {
             throw new IllegalArgumentException("--disable needs a rule id");
           }
           builder.disableRule(args[++i]);
+        } else if (arg.equals("--max-decompressed-bytes")) {
+          if (i + 1 >= args.length) {
+            throw new IllegalArgumentException("--max-decompressed-bytes needs a number");
+          }
+          String value = args[++i];
+          try {
+            builder.maxDecompressedBytes(Long.parseLong(value));
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                "--max-decompressed-bytes must be a whole number, but was '" + value + "'", e);
+          }
         } else if (arg.equals("--help") || arg.equals("-h")) {
           printUsage(out);
           return CLEAN;
@@ -98,7 +110,8 @@ public final class SecretScannerMain {
   }
 
   private static void printUsage(PrintStream stream) {
-    stream.println("usage: SecretScannerMain [--disable RULE_ID]... PATH...");
+    stream.println(
+        "usage: SecretScannerMain [--disable RULE_ID]... [--max-decompressed-bytes N] PATH...");
     StringBuilder ids = new StringBuilder();
     for (ScanRule rule : ScanRule.defaults()) {
       ids.append(ids.length() == 0 ? "" : ", ").append(rule.id());
