@@ -209,19 +209,57 @@ public final class KeyPolicy {
   }
 
   /**
-   * A cheap upper bound for random keys: the Shannon entropy per character, taken both of the
-   * characters and of the steps between neighbours (so {@code abcdef...} or {@code 0123456789...},
-   * whose characters all differ but whose steps are all one, scores low), the lower of the two,
-   * times the length.
+   * A cheap upper bound for random keys: the Shannon entropy per character, taken of the
+   * characters, of the steps between neighbours (so {@code abcdef...} or {@code 0123456789...},
+   * whose characters all differ but whose steps are all one, scores low) and of the moves between
+   * neighbouring keys on a US keyboard (so a walk such as {@code qwertyuiop...} or {@code
+   * 1qaz2wsx3edc...} scores low), the lowest of the three, times the length.
    */
   static double estimatedEntropyBits(String value) {
     int[] codePoints = value.codePoints().toArray();
     int[] steps = new int[Math.max(0, codePoints.length - 1)];
+    int[] moves = new int[steps.length];
     for (int i = 0; i < steps.length; i++) {
       steps[i] = codePoints[i + 1] - codePoints[i];
+      moves[i] = keyMove(codePoints[i], codePoints[i + 1]);
     }
-    double perChar = Math.min(shannonBits(codePoints), shannonBits(steps));
+    double perChar =
+        Math.min(shannonBits(codePoints), Math.min(shannonBits(steps), shannonBits(moves)));
     return perChar * codePoints.length;
+  }
+
+  /** The rows of a US keyboard, unshifted and shifted: a character's key is its row and column. */
+  private static final String[][] KEYBOARD_ROWS = {
+    {"`1234567890-=", "~!@#$%^&*()_+"},
+    {"qwertyuiop[]\\", "QWERTYUIOP{}|"},
+    {"asdfghjkl;'", "ASDFGHJKL:\""},
+    {"zxcvbnm,./", "ZXCVBNM<>?"}
+  };
+
+  /**
+   * The move from one key to the next as one number (rows times 64 plus columns); a character off
+   * the keyboard gives a move of its own, so it never looks like part of a walk.
+   */
+  private static int keyMove(int from, int to) {
+    int a = keyOf(from);
+    int b = keyOf(to);
+    if (a < 0 || b < 0) {
+      return Integer.MIN_VALUE + (a < 0 ? from : to);
+    }
+    return (b / 64 - a / 64) * 64 + (b % 64 - a % 64);
+  }
+
+  /** {@return the key of a character as row times 64 plus column, or -1 if it has none} */
+  private static int keyOf(int codePoint) {
+    for (int row = 0; row < KEYBOARD_ROWS.length; row++) {
+      for (String layer : KEYBOARD_ROWS[row]) {
+        int column = layer.indexOf(codePoint);
+        if (column >= 0) {
+          return row * 64 + column;
+        }
+      }
+    }
+    return -1;
   }
 
   private static double shannonBits(int[] values) {

@@ -298,6 +298,27 @@ final class SecretTest {
     }
   }
 
+  @Test
+  void keyPolicy_keyboardWalks_refusedAsLowEntropy() {
+    KeyPolicy policy = KeyPolicy.forEnvironment(Environment.PRODUCTION);
+    for (String walk :
+        new String[] {
+          "qwertyuiopasdfghjklzxcvbnm",
+          "QWERTYUIOPasdfghjklZXCVBNM1234567890",
+          "1qaz2wsx3edc4rfv5tgb6yhn7ujm",
+          "!QAZ@WSX#EDC$RFV%TGB^YHN&UJM",
+          "mnbvcxzlkjhgfdsapoiuytrewq"
+        }) {
+      assertThat(KeyPolicy.estimatedEntropyBits(walk)).as(walk).isLessThan(96);
+      assertThatThrownBy(() -> policy.check(fromEnv("JWT_SECRET", walk)))
+          .as(walk)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("too little entropy")
+          .message()
+          .doesNotContain(walk);
+    }
+  }
+
   @Property(tries = 200)
   void keyPolicy_randomKeys_accepted(@ForAll("randomKeys") String key) {
     assertThat(KeyPolicy.forEnvironment(Environment.PRODUCTION).check(fromEnv("API_KEY", key)))
