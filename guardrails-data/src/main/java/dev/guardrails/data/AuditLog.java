@@ -35,7 +35,9 @@ import org.jspecify.annotations.Nullable;
  * and {@code SHA-256(previous hash, every field of the audit row)}. Both tables are append-only. A
  * row that commits after a later-numbered row was sealed joins the chain at the next run, so the
  * chain's order is seal order. {@link #verify(String)} walks a tenant's chain and reports the first
- * link whose audit row was altered or removed, or whose seal was.
+ * link whose audit row was altered or removed, or whose seal was. Links removed from the chain's
+ * end leave a shorter chain that still verifies; keep the {@link #head(String) head} outside the
+ * database and check against it with {@link #verify(String, ChainHead)} to catch that too.
  *
  * <p>Thread-safe. Two concurrent {@link #sealPending()} calls do not corrupt the chain: the loser
  * fails on the chain's primary key, rolls back and seals nothing.
@@ -242,6 +244,107 @@ public final class AuditLog {
     } catch (SQLException e) {
       throw new DataAccessException("verifying the audit chain of a tenant", e);
     }
+  }
+
+  /**
+   * Returns the last sealed link of a tenant's chain, to be recorded outside the database (see
+   * {@link ChainHead}).
+   *
+   * @param tenantId the tenant
+   * @return the head, or empty if nothing of the tenant is sealed
+   * @throws NullPointerException if {@code tenantId} is null
+   * @throws DataAccessException if the database fails
+   */
+  public Optional<ChainHead> head(String tenantId) {
+    Objects.requireNonNull(tenantId, "tenantId");
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement ps =
+            connection.prepareStatement(
+                "SELECT chain_index, hash FROM guardrails_audit_seal WHERE tenant_id = ?"
+                    + " ORDER BY chain_index DESC FETCH FIRST 1 ROWS ONLY")) {
+      ps.setString(1, tenantId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next()
+            ? Optional.of(new ChainHead(tenantId, rs.getLong(1), rs.getString(2)))
+            : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new DataAccessException("reading the head of a tenant's audit chain", e);
+    }
+  }
+
+  /**
+   * Verifies a tenant's chain from its first link, and that it still reaches a head recorded
+   * earlier with the same hash: a chain cut short or rewritten since is reported as broken at the
+   * recorded head's link.
+   *
+   * @param tenantId the tenant
+   * @param recorded a head of this tenant's chain from {@link #head(String)}, kept elsewhere
+   * @return the result, with the first broken link if any
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if the head belongs to another tenant
+   * @throws DataAccessException if the database fails
+   */
+  public ChainVerification verify(String tenantId, ChainHead recorded) {
+    Objects.requireNonNull(tenantId, "tenantId");
+    Objects.requireNonNull(recorded, "recorded");
+    if (!recorded.tenantId().equals(tenantId)) {
+      throw new IllegalArgumentException(
+          "the recorded head belongs to tenant '"
+              + recorded.tenantId()
+              + "', not to '"
+              + tenantId
+              + "'; pass the head recorded for this tenant");
+    }
+    ChainVerification walked = verify(tenantId);
+    if (!walked.intact()) {
+      return walked;
+    }
+    long index = recorded.length();
+    String reason = null;
+    long seq = -1;
+    if (walked.checkedRows() < index) {
+      reason =
+          "the chain ends at link "
+              + walked.checkedRows()
+              + " but reached link "
+              + index
+              + " when its head was recorded: links were removed from its end";
+    } else {
+      try (Connection connection = dataSource.getConnection();
+          PreparedStatement ps =
+              connection.prepareStatement(
+                  "SELECT audit_seq, hash FROM guardrails_audit_seal"
+                      + " WHERE tenant_id = ? AND chain_index = ?")) {
+        ps.setString(1, tenantId);
+        ps.setLong(2, index);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next() && !recorded.hash().equals(rs.getString(2))) {
+            seq = rs.getLong(1);
+            reason =
+                "link "
+                    + index
+                    + " has another hash than when the head was recorded: the chain was rewritten";
+          }
+        }
+      } catch (SQLException e) {
+        throw new DataAccessException("checking a tenant's audit chain against its head", e);
+      }
+    }
+    if (reason == null) {
+      return walked;
+    }
+    events.publish(
+        new FailureEvent(
+            EventContext.capture(clock),
+            "guardrails-data.audit-log",
+            "audit_chain_broken",
+            "the audit chain of a tenant is broken at link " + index + ": " + reason,
+            Optional.empty()));
+    return new ChainVerification(
+        tenantId,
+        Math.min(walked.checkedRows(), index - 1),
+        Optional.of(new ChainVerification.BrokenLink(index, seq, reason)));
   }
 
   /**

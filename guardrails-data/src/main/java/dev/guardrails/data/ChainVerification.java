@@ -35,7 +35,8 @@ public record ChainVerification(
    * The first link of a chain that does not verify.
    *
    * @param chainIndex the link's position in the tenant's chain, from 1
-   * @param auditSeq the sequence number of the audit row it seals
+   * @param auditSeq the sequence number of the audit row it seals, or -1 when the link itself is
+   *     gone from the chain's end
    * @param reason what is wrong, e.g. "hash mismatch: the audit row or its seal was altered"
    */
   public record BrokenLink(long chainIndex, long auditSeq, String reason) {

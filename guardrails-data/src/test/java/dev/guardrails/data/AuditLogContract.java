@@ -1,6 +1,7 @@
 package dev.guardrails.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -114,6 +115,66 @@ abstract class AuditLogContract {
 
     assertThat(auditLog.verify("acme").firstBreak().orElseThrow().reason())
         .contains("moved to tenant 'evil'");
+  }
+
+  @Test
+  void head_recordedAfterSealing_verifiesWhileTheChainOnlyGrows() throws Exception {
+    assertThat(auditLog.head("acme")).isEmpty();
+    write("acme", 2);
+    auditLog.sealPending();
+    ChainHead head = auditLog.head("acme").orElseThrow();
+    assertThat(head.length()).isEqualTo(2);
+
+    write("acme", 2);
+    auditLog.sealPending();
+
+    ChainVerification verification = auditLog.verify("acme", head);
+    assertThat(verification.intact()).isTrue();
+    assertThat(verification.checkedRows()).isEqualTo(4);
+    assertThat(auditLog.head("acme").orElseThrow().length()).isEqualTo(4);
+  }
+
+  @Test
+  void verifyAgainstHead_linksRemovedFromTheEnd_areReported() throws Exception {
+    write("acme", 3);
+    auditLog.sealPending();
+    ChainHead head = auditLog.head("acme").orElseThrow();
+
+    tamper(
+        "DELETE FROM guardrails_audit_seal WHERE tenant_id = 'acme' AND chain_index = 3",
+        "DELETE FROM guardrails_audit WHERE seq = (SELECT max(seq) FROM guardrails_audit)");
+
+    assertThat(auditLog.verify("acme").intact()).as("the shorter chain alone verifies").isTrue();
+    ChainVerification verification = auditLog.verify("acme", head);
+    assertThat(verification.intact()).isFalse();
+    ChainVerification.BrokenLink link = verification.firstBreak().orElseThrow();
+    assertThat(link.chainIndex()).isEqualTo(3);
+    assertThat(link.auditSeq()).isEqualTo(-1);
+    assertThat(link.reason()).contains("removed from its end");
+    assertThat(verification.checkedRows()).isEqualTo(2);
+    assertThat(events.events(dev.guardrails.core.FailureEvent.class))
+        .singleElement()
+        .satisfies(e -> assertThat(e.errorCode()).isEqualTo("audit_chain_broken"));
+  }
+
+  @Test
+  void verifyAgainstHead_chainRewrittenConsistently_isReported() throws Exception {
+    write("acme", 2);
+    auditLog.sealPending();
+    ChainHead head = auditLog.head("acme").orElseThrow();
+    ChainHead forged = new ChainHead("acme", head.length(), "f".repeat(64));
+
+    assertThat(auditLog.verify("acme", head).intact()).isTrue();
+    assertThat(auditLog.verify("acme", forged).firstBreak().orElseThrow().reason())
+        .contains("another hash");
+    assertThatThrownBy(() -> auditLog.verify("evil", head))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("belongs to tenant 'acme'");
+    assertThatThrownBy(() -> new ChainHead("acme", 0, head.hash()))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ChainHead("acme", 1, "not-a-hash"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("64 lower-case hex digits");
   }
 
   long secondSeq(String tenant) throws SQLException {
