@@ -124,7 +124,9 @@ public final class ErrorBoundary {
     if (t instanceof ProblemException handled) {
       return handled;
     }
-    FatalErrors.rethrowIfFatal(t, logger, "running work in the error boundary");
+    if (FatalErrors.isFatal(t)) {
+      throw FatalErrors.logged(t, logger, "running work in the error boundary");
+    }
     return new ProblemException(handle(t));
   }
 

@@ -204,25 +204,23 @@ public final class ProblemHttpHandler implements HttpHandler {
   }
 
   private void failed(HttpExchange exchange, DrainableRequestBody body, Throwable t) {
-    FatalErrors.rethrowIfFatal(
-        t,
-        LOG,
-        "handling "
-            + exchange.getRequestMethod()
-            + " "
-            + Correlation.instanceOf(exchange.getRequestURI().getRawPath())
-            + " (no response is sent)");
+    String instance = Correlation.instanceOf(exchange.getRequestURI().getRawPath());
+    if (FatalErrors.isFatal(t)) {
+      throw FatalErrors.logged(
+          t,
+          LOG,
+          "handling " + exchange.getRequestMethod() + " " + instance + " (no response is sent)");
+    }
     if (ClientHangUp.is(t, body.failures()::threw)) {
       LOG.info(
           "the client went away before the response to {} {} was written: {}",
           exchange.getRequestMethod(),
-          Correlation.instanceOf(exchange.getRequestURI().getRawPath()),
+          instance,
           t.toString());
       exchange.close();
       return;
     }
     Failure failure = boundary.handle(t);
-    String instance = Correlation.instanceOf(exchange.getRequestURI().getRawPath());
     respond(exchange, body, failure.problem().withInstance(instance));
   }
 

@@ -16,24 +16,38 @@ public final class FatalErrors {
   private FatalErrors() {}
 
   /**
-   * Rethrows the failure if it is fatal, after logging it at ERROR where the JVM still can; returns
-   * normally otherwise.
+   * Returns whether a failure must leave the boundary as it came: a {@link VirtualMachineError}
+   * other than a {@link StackOverflowError}. Cheap, so a boundary asks first and only builds the
+   * description of what it was doing for the rare fatal failure.
    *
    * @param failure the failure a boundary caught
-   * @param logger where the fatal error is logged
+   * @return true if it is fatal
+   */
+  public static boolean isFatal(Throwable failure) {
+    return failure instanceof VirtualMachineError && !(failure instanceof StackOverflowError);
+  }
+
+  /**
+   * Logs a fatal failure at ERROR where the JVM still can, and returns it for the caller to throw.
+   *
+   * @param fatal a failure for which {@link #isFatal} is true
+   * @param logger where it is logged
    * @param where what the boundary was doing, e.g. {@code "handling GET /invoices (no response is
    *     sent)"}
+   * @return the failure, to be thrown
+   * @throws IllegalArgumentException if the failure is not fatal
    */
-  public static void rethrowIfFatal(Throwable failure, Logger logger, String where) {
-    if (!(failure instanceof VirtualMachineError fatal) || failure instanceof StackOverflowError) {
-      return;
+  public static VirtualMachineError logged(Throwable fatal, Logger logger, String where) {
+    if (!isFatal(fatal)) {
+      throw new IllegalArgumentException("not a fatal error: " + fatal.getClass().getName());
     }
+    VirtualMachineError error = (VirtualMachineError) fatal;
     try {
-      logger.error("fatal {} while {}; rethrown to the caller", fatal.getClass(), where, fatal);
+      logger.error("fatal {} while {}; rethrown to the caller", error.getClass(), where, error);
     } catch (VirtualMachineError | RuntimeException loggingFailed) {
       // logging needs memory the JVM may not have: keep the trace with the error itself
-      fatal.addSuppressed(loggingFailed);
+      error.addSuppressed(loggingFailed);
     }
-    throw fatal;
+    return error;
   }
 }

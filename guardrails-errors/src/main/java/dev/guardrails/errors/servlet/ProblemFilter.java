@@ -225,31 +225,25 @@ public final class ProblemFilter implements Filter {
   private void failed(
       HttpServletRequest http, HttpServletResponse out, Throwable t, String correlationId)
       throws IOException {
-    FatalErrors.rethrowIfFatal(
-        t,
-        LOG,
-        "handling "
-            + http.getMethod()
-            + " "
-            + Correlation.instanceOf(http.getRequestURI())
-            + " (no response is sent)");
+    String instance = Correlation.instanceOf(http.getRequestURI());
+    if (FatalErrors.isFatal(t)) {
+      throw FatalErrors.logged(
+          t, LOG, "handling " + http.getMethod() + " " + instance + " (no response is sent)");
+    }
+    Throwable cause = unwrap(t);
     // the container reports a client that went away with its own exception type; a bare "Broken
     // pipe" or one deep in the cause chain is a socket of the application's (a database, an
     // upstream)
-    if (ClientHangUp.is(unwrap(t), fromConnection -> false)) {
+    if (ClientHangUp.is(cause, fromConnection -> false)) {
       LOG.info(
           "the client went away before the response to {} {} was written: {}",
           http.getMethod(),
-          Correlation.instanceOf(http.getRequestURI()),
+          instance,
           t.toString());
       return;
     }
-    Failure failure = boundary.handle(unwrap(t));
-    respond(
-        http,
-        out,
-        failure.problem().withInstance(Correlation.instanceOf(http.getRequestURI())),
-        correlationId);
+    Failure failure = boundary.handle(cause);
+    respond(http, out, failure.problem().withInstance(instance), correlationId);
   }
 
   private static Throwable unwrap(Throwable t) {
