@@ -47,6 +47,11 @@ final class ProblemHttpHandlerTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  private static final HttpHandler NOT_FOUND =
+      exchange -> {
+        throw new NotFound("order", "1");
+      };
+
   private final InMemoryAlertSink alertSink = AlertSinks.inMemory();
   private final ErrorBoundary boundary =
       ErrorBoundary.builder()
@@ -64,9 +69,12 @@ final class ProblemHttpHandlerTest {
   }
 
   private URI serve(HttpHandler handler) throws IOException {
+    return serve(ProblemHttpHandler.builder(boundary).random(new Random(2)), handler);
+  }
+
+  private URI serve(ProblemHttpHandler.Builder adapter, HttpHandler handler) throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext(
-        "/", ProblemHttpHandler.builder(boundary).random(new Random(2)).wrap(handler));
+    server.createContext("/", adapter.wrap(handler));
     server.start();
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
@@ -241,17 +249,7 @@ final class ProblemHttpHandlerTest {
   @Test
   void handle_bodyLargerThanTheUnreadLimit_connectionClosedAndServerStillAnswers()
       throws Exception {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext(
-        "/",
-        ProblemHttpHandler.builder(boundary)
-            .unreadBodyLimit(1024)
-            .wrap(
-                exchange -> {
-                  throw new NotFound("order", "1");
-                }));
-    server.start();
-    URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    URI base = serve(ProblemHttpHandler.builder(boundary).unreadBodyLimit(1024), NOT_FOUND);
     byte[] large = new byte[4 * 1024 * 1024];
     int statusOrClosed =
         client
@@ -270,18 +268,8 @@ final class ProblemHttpHandlerTest {
   @Test
   void handle_declaredBodyLengthOverTheUnreadLimit_answersAtOnceWithoutReadingAndCloses()
       throws Exception {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext(
-        "/",
-        ProblemHttpHandler.builder(boundary)
-            .unreadBodyLimit(1024)
-            .wrap(
-                exchange -> {
-                  throw new NotFound("order", "1");
-                }));
-    server.start();
-    try (Socket socket =
-        new Socket(InetAddress.getLoopbackAddress(), server.getAddress().getPort())) {
+    URI base = serve(ProblemHttpHandler.builder(boundary).unreadBodyLimit(1024), NOT_FOUND);
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), base.getPort())) {
       // the problem must come back while the client has sent only a sliver of the declared body
       socket.setSoTimeout(10_000);
       OutputStream out = socket.getOutputStream();
@@ -298,17 +286,8 @@ final class ProblemHttpHandlerTest {
 
   @Test
   void handle_unlimitedUnreadBody_drainedAndAnswered() throws Exception {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext(
-        "/",
-        ProblemHttpHandler.builder(boundary)
-            .unreadBodyLimit(Long.MAX_VALUE)
-            .wrap(
-                exchange -> {
-                  throw new NotFound("order", "1");
-                }));
-    server.start();
-    URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    URI base =
+        serve(ProblemHttpHandler.builder(boundary).unreadBodyLimit(Long.MAX_VALUE), NOT_FOUND);
     HttpResponse<String> response = post(base, new byte[100_000]);
     assertThat(response.statusCode()).isEqualTo(404);
     assertThat(response.headers().firstValue("Connection")).isEmpty();
