@@ -192,6 +192,18 @@ public final class AuditLog {
    */
   public ChainVerification verify(String tenantId) {
     Objects.requireNonNull(tenantId, "tenantId");
+    return walk(tenantId, 0).result();
+  }
+
+  /** A walk of a chain: its verification, and the link it was asked to remember, if reached. */
+  private record Walk(
+      ChainVerification result, long rememberedSeq, @Nullable String rememberedHash) {}
+
+  /**
+   * Walks a tenant's chain from its first link and verifies it, remembering the audit sequence
+   * number and hash of link {@code remember} (0 for none) on the way.
+   */
+  private Walk walk(String tenantId, long remember) {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement ps =
             connection.prepareStatement(
@@ -204,6 +216,8 @@ public final class AuditLog {
         long expectedIndex = 1;
         String previous = GENESIS;
         long checked = 0;
+        long rememberedSeq = -1;
+        String rememberedHash = null;
         while (rs.next()) {
           long index = rs.getLong(1);
           long seq = rs.getLong(2);
@@ -223,27 +237,38 @@ public final class AuditLog {
             }
           }
           if (reason != null) {
-            events.publish(
-                new FailureEvent(
-                    EventContext.capture(clock),
-                    "guardrails-data.audit-log",
-                    "audit_chain_broken",
-                    "the audit chain of a tenant is broken at link " + index + ": " + reason,
-                    Optional.empty()));
-            return new ChainVerification(
-                tenantId,
-                checked,
-                Optional.of(new ChainVerification.BrokenLink(index, seq, reason)));
+            return new Walk(broken(tenantId, checked, index, seq, reason), -1, null);
           }
           previous = rs.getString(4);
+          if (index == remember) {
+            rememberedSeq = seq;
+            rememberedHash = previous;
+          }
           expectedIndex++;
           checked++;
         }
-        return new ChainVerification(tenantId, checked, Optional.empty());
+        return new Walk(
+            new ChainVerification(tenantId, checked, Optional.empty()),
+            rememberedSeq,
+            rememberedHash);
       }
     } catch (SQLException e) {
       throw new DataAccessException("verifying the audit chain of a tenant", e);
     }
+  }
+
+  /** Reports a broken link as an event and returns the verification that names it. */
+  private ChainVerification broken(
+      String tenantId, long checked, long index, long seq, String reason) {
+    events.publish(
+        new FailureEvent(
+            EventContext.capture(clock),
+            "guardrails-data.audit-log",
+            "audit_chain_broken",
+            "the audit chain of a tenant is broken at link " + index + ": " + reason,
+            Optional.empty()));
+    return new ChainVerification(
+        tenantId, checked, Optional.of(new ChainVerification.BrokenLink(index, seq, reason)));
   }
 
   /**
@@ -296,55 +321,36 @@ public final class AuditLog {
               + tenantId
               + "'; pass the head recorded for this tenant");
     }
-    ChainVerification walked = verify(tenantId);
+    long index = recorded.length();
+    Walk walk = walk(tenantId, index);
+    ChainVerification walked = walk.result();
     if (!walked.intact()) {
       return walked;
     }
-    long index = recorded.length();
-    String reason = null;
-    long seq = -1;
-    if (walked.checkedRows() < index) {
-      reason =
+    String hashThen = walk.rememberedHash();
+    if (hashThen == null) {
+      return broken(
+          tenantId,
+          walked.checkedRows(),
+          index,
+          -1,
           "the chain ends at link "
               + walked.checkedRows()
               + " but reached link "
               + index
-              + " when its head was recorded: links were removed from its end";
-    } else {
-      try (Connection connection = dataSource.getConnection();
-          PreparedStatement ps =
-              connection.prepareStatement(
-                  "SELECT audit_seq, hash FROM guardrails_audit_seal"
-                      + " WHERE tenant_id = ? AND chain_index = ?")) {
-        ps.setString(1, tenantId);
-        ps.setLong(2, index);
-        try (ResultSet rs = ps.executeQuery()) {
-          if (rs.next() && !recorded.hash().equals(rs.getString(2))) {
-            seq = rs.getLong(1);
-            reason =
-                "link "
-                    + index
-                    + " has another hash than when the head was recorded: the chain was rewritten";
-          }
-        }
-      } catch (SQLException e) {
-        throw new DataAccessException("checking a tenant's audit chain against its head", e);
-      }
+              + " when its head was recorded: links were removed from its end");
     }
-    if (reason == null) {
-      return walked;
+    if (!hashThen.equals(recorded.hash())) {
+      return broken(
+          tenantId,
+          index - 1,
+          index,
+          walk.rememberedSeq(),
+          "link "
+              + index
+              + " has another hash than when the head was recorded: the chain was rewritten");
     }
-    events.publish(
-        new FailureEvent(
-            EventContext.capture(clock),
-            "guardrails-data.audit-log",
-            "audit_chain_broken",
-            "the audit chain of a tenant is broken at link " + index + ": " + reason,
-            Optional.empty()));
-    return new ChainVerification(
-        tenantId,
-        Math.min(walked.checkedRows(), index - 1),
-        Optional.of(new ChainVerification.BrokenLink(index, seq, reason)));
+    return walked;
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.guardrails.data;
 
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * The last sealed link of a tenant's audit chain, from {@link AuditLog#head(String)}.
@@ -19,6 +20,8 @@ import java.util.Objects;
  */
 public record ChainHead(String tenantId, long length, String hash) {
 
+  private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
+
   /**
    * Checks the fields.
    *
@@ -32,7 +35,7 @@ public record ChainHead(String tenantId, long length, String hash) {
     if (length < 1) {
       throw new IllegalArgumentException("chain head length must be at least 1, but was " + length);
     }
-    if (!hash.matches("[0-9a-f]{64}")) {
+    if (!SHA256_HEX.matcher(hash).matches()) {
       throw new IllegalArgumentException(
           "chain head hash must be 64 lower-case hex digits (a SHA-256), but was '"
               + (hash.length() > 80 ? hash.substring(0, 80) + "..." : hash)
