@@ -138,10 +138,6 @@ public final class TrustedIssuer {
    */
   public TrustedIssuer forTenant(String tenantId) {
     Objects.requireNonNull(tenantId, "tenantId");
-    if (tenantId.isBlank()) {
-      throw new IllegalArgumentException(
-          "tenant of issuer '" + issuer + "' must not be blank, but was '" + tenantId + "'");
-    }
     if (this.tenantId != null) {
       throw new IllegalStateException(
           "issuer '" + issuer + "' is already bound to tenant '" + this.tenantId + "'");

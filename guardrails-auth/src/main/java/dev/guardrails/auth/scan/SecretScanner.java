@@ -359,6 +359,19 @@ public final class SecretScanner {
       this.limit = limit;
     }
 
+    /**
+     * Counts what a decompressing read returned against the limit.
+     *
+     * @param read the read's result: a byte count, or -1 at the end
+     * @return {@code read}, unchanged
+     */
+    int counted(int read, String name) throws ScanFailure {
+      if (read > 0) {
+        spend(read, name);
+      }
+      return read;
+    }
+
     void spend(long bytes, String name) throws ScanFailure {
       used += bytes;
       if (used > limit) {
@@ -395,11 +408,7 @@ public final class SecretScanner {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
-      if (n > 0) {
-        budget.spend(n, name);
-      }
-      return n;
+      return budget.counted(super.read(b, off, len), name);
     }
   }
 
@@ -420,11 +429,7 @@ public final class SecretScanner {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
-      if (n > 0) {
-        budget.spend(n, name);
-      }
-      return n;
+      return budget.counted(super.read(b, off, len), name);
     }
   }
 
