@@ -590,13 +590,10 @@ public final class TenantIsolation {
       }
     }
 
-    private long update(String sql, @Nullable String... params) throws SQLException {
+    private long update(String sql, String... tenantIds) throws SQLException {
       try (PreparedStatement statement = connection.prepareStatement(sql)) {
-        int index = 1;
-        for (String param : params) {
-          if (param != null) {
-            bindTenant(statement, index++, param);
-          }
+        for (int i = 0; i < tenantIds.length; i++) {
+          bindTenant(statement, i + 1, tenantIds[i]);
         }
         return statement.executeUpdate();
       }
