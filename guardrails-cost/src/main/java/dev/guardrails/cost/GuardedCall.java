@@ -46,7 +46,13 @@ import org.jspecify.annotations.Nullable;
  * <ol>
  *   <li><b>cache</b> (Caffeine): a hit returns at once, costs nothing and is metered as a hit;
  *       concurrent identical misses wait for one upstream call (coalescing). Keys are per tenant
- *       unless {@link Builder#cacheSharedAcrossTenants()} is called;
+ *       unless {@link Builder#cacheSharedAcrossTenants()} is called. A response is served while
+ *       less than its time to live has passed since it was written. On the system clock (the
+ *       default) a hit reads a copy of the clock that a daemon thread ({@code
+ *       guardrails-coarse-clock}, stopped after a second without hits) refreshes every millisecond,
+ *       not the clock itself, so a response may be served (and its hit counted on the day of) a
+ *       reading about a millisecond old: past its time to live by that much, never before it ends.
+ *       Any other clock is read exactly on every hit;
  *   <li><b>budget reservation</b>: the cost model's estimate is reserved in every budget that
  *       applies, or core's {@link BudgetExceeded} is thrown and nothing else happens;
  *   <li><b>rate limit</b> per operation, and per actor or tenant with a bounded map of limiters:
@@ -104,9 +110,16 @@ public final class GuardedCall<Q, R> {
    * The cache's Caffeine ticker: the latest clock reading seen (in nanoseconds), advanced by every
    * write and by hits at most once a second, never ahead of the clock. Caffeine only uses it to
    * reclaim expired entries; whether a response is still fresh is decided on each hit from one
-   * exact clock reading ({@link #ttlMillis}), so the hit path reads the clock once, not twice.
+   * clock reading ({@link #ttlMillis}, {@link #onSystemClock}), so a hit reads the clock once.
    */
-  private final AtomicLong coarseNanos = new AtomicLong(Long.MIN_VALUE / 2);
+  private final AtomicLong cacheTickerNanos = new AtomicLong(Long.MIN_VALUE / 2);
+
+  /**
+   * Whether {@link #clock} is the system clock, so that a hit reads {@link CoarseSystemClock}
+   * instead: a response may then be served up to about a millisecond (plus thread scheduling) past
+   * its time to live, never before it ends. Any other clock is read exactly on every hit.
+   */
+  private final boolean onSystemClock;
 
   /** Whether the budgets use this call's clock, so one reading serves both. */
   private final boolean budgetsShareClock;
@@ -137,6 +150,9 @@ public final class GuardedCall<Q, R> {
   private final AtomicLong callIds = new AtomicLong();
   private final Supplier<String> callIdSupplier = this::newCallId;
 
+  /** How far the clock moves past the cache's ticker before a hit advances it. */
+  private static final long TICKER_STEP_NANOS = TimeUnit.SECONDS.toNanos(1);
+
   /** No settle time was read. */
   private static final long NO_TIME = Long.MIN_VALUE;
 
@@ -161,19 +177,20 @@ public final class GuardedCall<Q, R> {
       Duration ttl = Objects.requireNonNull(b.cacheTtl);
       long nanos = ttl.toNanos();
       this.ttlMillis = nanos / 1_000_000L + (nanos % 1_000_000L == 0 ? 0 : 1);
-      AtomicLong coarse = coarseNanos;
-      coarse.set(TimeUnit.MILLISECONDS.toNanos(b.clock.millis()));
+      AtomicLong ticker = cacheTickerNanos;
+      ticker.set(TimeUnit.MILLISECONDS.toNanos(b.clock.millis()));
       this.cache =
           Caffeine.newBuilder()
               .maximumSize(b.cacheMaxSize)
               .expireAfterWrite(ttl)
-              .ticker(coarse::get)
+              .ticker(ticker::get)
               .executor(Runnable::run)
               .<Object, Stamped<R>>build();
     } else {
       this.ttlMillis = 0;
       this.cache = null;
     }
+    this.onSystemClock = b.clock.equals(Clock.system(b.clock.getZone()));
     this.budgetsShareClock = b.budgets != null && b.budgets.clock().equals(b.clock);
     this.meterSharesClock = b.meter != null && b.meter.clock().equals(b.clock);
     this.cacheKey = b.cacheKey;
@@ -275,23 +292,25 @@ public final class GuardedCall<Q, R> {
       return guarded(actor, request, NO_TIME);
     }
     Object key = cacheKey(actor, request);
-    long now = clock.millis();
     Stamped<R> cached = c.getIfPresent(key);
-    if (cached != null && now - cached.writtenMillis < ttlMillis) {
-      if (now - (coarseNanos.get() / 1_000_000L) >= 1_000L) {
-        advanceTicker(now);
+    if (cached != null) {
+      long now = onSystemClock ? CoarseSystemClock.millis() : clock.millis();
+      if (now - cached.writtenMillis < ttlMillis) {
+        if (TimeUnit.MILLISECONDS.toNanos(now) - cacheTickerNanos.get() >= TICKER_STEP_NANOS) {
+          advanceTicker(now);
+        }
+        countHit(now);
+        return cached.value;
       }
-      countHit(now);
-      return cached.value;
     }
-    return miss(c, key, actor, request, now);
+    return miss(c, key, actor, request, clock.millis());
   }
 
   /** Moves the cache's ticker up to {@code nowMillis}, never back. */
   private void advanceTicker(long nowMillis) {
     long nanos = TimeUnit.MILLISECONDS.toNanos(nowMillis);
-    if (nanos > coarseNanos.get()) {
-      coarseNanos.accumulateAndGet(nanos, Math::max);
+    if (nanos > cacheTickerNanos.get()) {
+      cacheTickerNanos.accumulateAndGet(nanos, Math::max);
     }
   }
 
@@ -906,7 +925,9 @@ public final class GuardedCall<Q, R> {
     }
 
     /**
-     * Sets the clock of the cache's expiry, the breaker's open time, the meter's days and events.
+     * Sets the clock of the cache's expiry, the breaker's open time, the meter's days and events. A
+     * system clock ({@link Clock#system}, any zone) is read through a millisecond copy on cache
+     * hits (see the class documentation); any other clock, a test's included, exactly.
      *
      * @param clock the clock; default the system UTC clock
      * @return this builder

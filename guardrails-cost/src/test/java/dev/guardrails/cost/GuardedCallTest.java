@@ -138,6 +138,24 @@ final class GuardedCallTest {
   }
 
   @Test
+  void cache_onTheSystemClock_servesHitsWithinTheTtl_andExpiresAfterIt() throws Exception {
+    GuardedCall<Prompt, Answer> chat =
+        GuardedCall.<Prompt, Answer>builder("chat", this::answer)
+            .clock(java.time.Clock.system(java.time.ZoneId.of("Europe/Paris")))
+            .cache(Prompt::text, 100, Duration.ofMillis(400))
+            .build();
+    long written = System.nanoTime();
+    chat.call(ALICE, new Prompt("hi", 5));
+    chat.call(ALICE, new Prompt("hi", 5));
+    assertThat(upstreamCalls).hasValue(1);
+
+    // hits read a clock that lags the system clock by about a millisecond: late, never early
+    TimeUnit.NANOSECONDS.sleep(written + TimeUnit.MILLISECONDS.toNanos(500) - System.nanoTime());
+    chat.call(ALICE, new Prompt("hi", 5));
+    assertThat(upstreamCalls).hasValue(2);
+  }
+
+  @Test
   void cache_ttlHoldsToTheMillisecond_withOnlyHitsInBetween() {
     GuardedCall<Prompt, Answer> chat =
         builder(this::answer).cache(Prompt::text, 100, Duration.ofMinutes(5)).build();

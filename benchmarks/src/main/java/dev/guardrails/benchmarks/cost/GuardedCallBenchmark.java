@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.Currency;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -55,8 +56,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *       {@code getIfPresent} on the same {@code Long} key type. <b>Target: the hit at most 1.5
  *       times {@code caffeineGetIfPresent}.</b>
  *   <li>Attribution only (no target): {@link #guardedLayersOnly} is the guarded call with just the
- *       layers of the Resilience4j chain; {@link #caffeineWithTtlGetIfPresent} is Caffeine
- *       configured like the guarded call's cache (expire after write, clock ticker).
+ *       layers of the Resilience4j chain; {@link #caffeineWithTtlGetIfPresent} is Caffeine with
+ *       expire-after-write on a ticker from the system clock; {@link #guardedHitUnmetered} is a hit
+ *       that counts nothing and {@link #longAdderIncrement} what the meter's count of a hit costs.
  * </ul>
  *
  * <p>The rate limits allow 100 million calls a second (never refused at one thread) and the budget
@@ -89,8 +91,14 @@ public class GuardedCallBenchmark {
   private final GuardedCall<Long, String> meterOnly = layered(false, true);
   private final GuardedCall<Long, String> cached = guarded(true, false);
   private final GuardedCall<Long, String> cachedShared = guarded(true, true);
+  private final GuardedCall<Long, String> cachedUnmetered =
+      GuardedCall.<Long, String>builder("bench.unmetered", GuardedCallBenchmark::upstream)
+          .cache(Function.identity(), 10_000, Duration.ofHours(1))
+          .cacheSharedAcrossTenants()
+          .build();
+  private final LongAdder hitCount = new LongAdder();
   private final Cache<Long, String> caffeine = Caffeine.newBuilder().maximumSize(10_000).build();
-  private final Cache<Long, String> caffeineTtl = caffeineLikeTheModule();
+  private final Cache<Long, String> caffeineTtl = caffeineWithSystemClockTtl();
   private final Supplier<String> chain = resilience4j();
   private final Clock systemClock = Clock.systemUTC();
   private long nextKey;
@@ -104,6 +112,7 @@ public class GuardedCallBenchmark {
     QuietLogging.rootAtWarn();
     cached.call(actor, HIT_KEY);
     cachedShared.call(actor, HIT_KEY);
+    cachedUnmetered.call(actor, HIT_KEY);
     caffeine.put(HIT_KEY, upstream(HIT_KEY));
     caffeineTtl.put(HIT_KEY, upstream(HIT_KEY));
     nextKey = 1_000_000L;
@@ -241,6 +250,26 @@ public class GuardedCallBenchmark {
   }
 
   /**
+   * Attribution of the hit path: a hit of a cache shared across tenants with no meter and no
+   * budget, so nothing is counted.
+   *
+   * @return the cached response
+   */
+  @Benchmark
+  public String guardedHitUnmetered() {
+    return cachedUnmetered.call(actor, HIT_KEY);
+  }
+
+  /**
+   * Attribution of the hit path: one {@link LongAdder} increment, what the meter's exact count of
+   * hits across threads costs on each hit.
+   */
+  @Benchmark
+  public void longAdderIncrement() {
+    hitCount.increment();
+  }
+
+  /**
    * Baseline of the hit path: a bare Caffeine lookup of the same key type.
    *
    * @return the cached response
@@ -255,8 +284,8 @@ public class GuardedCallBenchmark {
   }
 
   /**
-   * Attribution of the hit path: a Caffeine lookup configured like the guarded call's cache (expire
-   * after write, ticker from a {@code Clock}).
+   * Attribution of the hit path: a Caffeine lookup with expire-after-write whose ticker reads the
+   * system clock, as a Caffeine cache with a time to live reads it on every lookup.
    *
    * @return the cached response
    */
@@ -270,8 +299,8 @@ public class GuardedCallBenchmark {
   }
 
   /**
-   * Attribution of the cached miss: the insert of a new key into Caffeine configured like the
-   * guarded call's cache (10,000 entries, so every insert also evicts one), the floor under {@link
+   * Attribution of the cached miss: the insert of a new key into Caffeine with a time to live
+   * (10,000 entries, so every insert also evicts one), the floor under {@link
    * #guardedMissDistinctKeys} that no guardrail code adds to.
    *
    * @return the key inserted
@@ -283,7 +312,7 @@ public class GuardedCallBenchmark {
     return key;
   }
 
-  private static Cache<Long, String> caffeineLikeTheModule() {
+  private static Cache<Long, String> caffeineWithSystemClockTtl() {
     Clock clock = Clock.systemUTC();
     return Caffeine.newBuilder()
         .maximumSize(10_000)
