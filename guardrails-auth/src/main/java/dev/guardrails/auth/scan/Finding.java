@@ -11,8 +11,10 @@ import java.util.Objects;
  * @param file the file, with {@code !/} separating a jar from an entry inside it, e.g. {@code
  *     app.jar!/static/main.js}
  * @param line the 1-based line of the match
- * @param column the 1-based column of the match within its line, counted in bytes
- * @param offset the 0-based byte offset of the match within the file or entry
+ * @param column the 1-based column of the match within its line, counted in bytes (in a UTF-16 file
+ *     with a byte-order mark, in characters)
+ * @param offset the 0-based byte offset of the match within the file or entry (in a UTF-16 file
+ *     with a byte-order mark, the character offset after the mark)
  * @param ruleId the id of the rule that matched, e.g. {@code stripe-secret-key}
  * @param maskedExcerpt the first few characters of the match followed by a mask and its length
  */

@@ -35,6 +35,12 @@ public final class ScanRule {
   /** {@code "-----BEGIN"} in base64: how a PEM block starts once encoded (Kubernetes secrets). */
   private static final String BASE64_BEGIN = "LS0tLS1CRUdJTi";
 
+  /**
+   * A slash, or a slash escaped as JSON and some minifiers write it ({@code \/}), so that a URL in
+   * a JSON string ({@code "postgres:\/\/app:pw@db\/app"}) is found as well.
+   */
+  private static final String SLASH = "(?:/|\\\\/)";
+
   private static final Pattern SERVICE_ROLE = Pattern.compile("\"role\"\\s*:\\s*\"service_role\"");
 
   private static final List<ScanRule> DEFAULTS =
@@ -108,10 +114,20 @@ public final class ScanRule {
               "Slack token or webhook",
               Pattern.compile(
                   "(?<![A-Za-z0-9-])xox[abposr]-[A-Za-z0-9-]{10,250}"
-                      + "|https://hooks\\.slack\\.com/services/T[A-Z0-9]{6,20}/B[A-Z0-9]{6,20}"
-                      + "/[A-Za-z0-9]{20,40}"),
+                      + "|https:"
+                      + SLASH
+                      + SLASH
+                      + "hooks\\.slack\\.com"
+                      + SLASH
+                      + "services"
+                      + SLASH
+                      + "T[A-Z0-9]{6,20}"
+                      + SLASH
+                      + "B[A-Z0-9]{6,20}"
+                      + SLASH
+                      + "[A-Za-z0-9]{20,40}"),
               match -> true,
-              8,
+              10, // from the anchor back to the start of https:\/\/, as escaped in JSON
               "xox",
               "hooks.slack.com"),
           new ScanRule(
@@ -128,14 +144,17 @@ public final class ScanRule {
               "database URL with a password",
               Pattern.compile(
                   "(?i)(?<![a-z0-9+])(?:jdbc:)?(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?"
-                      + "|rediss?|amqps?|sqlserver|mssql|oracle:thin)://"
+                      + "|rediss?|amqps?|sqlserver|mssql|oracle:thin):"
+                      + SLASH
+                      + SLASH
                       // user:password@host, the user may be empty (redis://:password@host)
                       + "(?:[^\\s:/@'\"`]{0,128}:([^\\s@'\"`/]{1,256})@[^\\s'\"`]{1,256}"
                       // or a password parameter, after any others (?user=app&password=...)
                       + "|[^\\s'\"`]{1,256}?[?&;]password=([^&;\\s'\"`]{1,256}))"),
               ScanRule::hasRealPassword,
               24,
-              "://"),
+              "://",
+              ":\\/\\/"),
           new ScanRule(
               "supabase-secret-key",
               "Supabase secret key",

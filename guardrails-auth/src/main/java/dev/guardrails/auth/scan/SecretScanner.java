@@ -50,6 +50,8 @@ public final class SecretScanner {
 
   private static final byte[] ZIP_MAGIC = {'P', 'K', 3, 4};
   private static final byte[] GZIP_MAGIC = {0x1f, (byte) 0x8b};
+  private static final byte[] UTF_16LE_BOM = {(byte) 0xff, (byte) 0xfe};
+  private static final byte[] UTF_16BE_BOM = {(byte) 0xfe, (byte) 0xff};
   private static final int MAGIC_LENGTH = 4;
 
   private static final Set<String> SKIPPED_EXTENSIONS =
@@ -127,7 +129,8 @@ public final class SecretScanner {
   }
 
   /**
-   * Scans one stream, e.g. a resource or an upload; archives are not opened.
+   * Scans one stream, e.g. a resource or an upload; archives are not opened, UTF-16 text with a
+   * byte-order mark is read as characters.
    *
    * @param name the name used in findings
    * @param content the content; read to its end, not closed
@@ -140,7 +143,11 @@ public final class SecretScanner {
     Objects.requireNonNull(content, "content");
     List<Finding> findings = new ArrayList<>();
     try {
-      scanStream(name, content, findings);
+      BufferedInputStream in = new BufferedInputStream(new NonClosing(content));
+      in.mark(UTF_16LE_BOM.length);
+      byte[] magic = in.readNBytes(UTF_16LE_BOM.length);
+      in.reset();
+      scanText(name, in, magic, findings);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot scan '" + name + "'", e);
     }
@@ -182,6 +189,16 @@ public final class SecretScanner {
         throw new ScanFailure(
             "'" + name + "' is not a readable gzip stream (corrupt or truncated): " + e, e);
       }
+    } else {
+      scanText(name, in, magic, findings);
+    }
+  }
+
+  /** Scans text that starts with {@code magic}: UTF-16 with a byte-order mark as characters. */
+  private void scanText(String name, InputStream in, byte[] magic, List<Finding> findings)
+      throws IOException {
+    if (startsWith(magic, UTF_16LE_BOM) || startsWith(magic, UTF_16BE_BOM)) {
+      scanStream(name, new Utf16Units(in, magic[0] == UTF_16LE_BOM[0]), findings);
     } else {
       scanStream(name, in, findings);
     }
@@ -447,6 +464,56 @@ public final class SecretScanner {
   }
 
   /** Keeps a nested archive reader from closing the outer zip stream. */
+  /**
+   * UTF-16 text (after its byte-order mark) read as one byte per code unit, a unit above U+00FF as
+   * NUL: the rules look for ASCII, so they find in it what they find in UTF-8. Offsets and columns
+   * in such a file count characters after the mark. A trailing odd byte is dropped.
+   */
+  private static final class Utf16Units extends InputStream {
+    private final InputStream in;
+    private final boolean littleEndian;
+    private byte[] pairs = new byte[0];
+
+    Utf16Units(InputStream in, boolean littleEndian) throws IOException {
+      this.in = in;
+      this.littleEndian = littleEndian;
+      in.skipNBytes(UTF_16LE_BOM.length);
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      Objects.checkFromIndexSize(off, len, b.length);
+      if (len == 0) {
+        return 0;
+      }
+      if (pairs.length < 2 * len) {
+        pairs = new byte[2 * len];
+      }
+      int units = in.readNBytes(pairs, 0, 2 * len) / 2;
+      if (units == 0) {
+        return -1;
+      }
+      for (int i = 0; i < units; i++) {
+        int first = pairs[2 * i] & 0xff;
+        int second = pairs[2 * i + 1] & 0xff;
+        int unit = littleEndian ? second << 8 | first : first << 8 | second;
+        b[off + i] = unit <= 0xff ? (byte) unit : 0;
+      }
+      return units;
+    }
+
+    @Override
+    public void close() throws IOException {
+      in.close();
+    }
+  }
+
   private static final class NonClosing extends FilterInputStream {
     NonClosing(InputStream in) {
       super(in);

@@ -446,4 +446,59 @@ final class SecretScannerTest {
         .isEqualTo(SecretScannerMain.ERROR);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("usage:");
   }
+
+  @Test
+  void scan_urlsWithJsonEscapedSlashes_areFound() throws IOException {
+    Files.writeString(
+        dir.resolve("config.json"),
+        "{\"db\":\""
+            + DATABASE_URL.replace("/", "\\/")
+            + "\",\n\"hook\":\"https:\\/\\/hooks.slack.com\\/services\\/T0123ABCD\\/B0123ABCD\\/"
+            + RANDOM.substring(0, 24)
+            + "\",\n\"ok\":\"postgres:\\/\\/user:${DB_PASSWORD}@db\\/app\"}");
+
+    List<Finding> findings = scanner.scan(dir);
+
+    assertThat(findings)
+        .extracting(Finding::line, Finding::ruleId)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(1L, "database-url-with-password"),
+            org.assertj.core.groups.Tuple.tuple(2L, "slack-token"));
+  }
+
+  @Test
+  void scan_utf16FilesWithAByteOrderMark_areReadAsText() throws IOException {
+    String env =
+        "# written by PowerShell\r\nSTRIPE=" + STRIPE_LIVE + "\r\nNAME=caf\u00e9 \u20ac\r\n";
+    Files.write(
+        dir.resolve("be.env"), env.getBytes(StandardCharsets.UTF_16)); // big-endian, with a BOM
+    byte[] le = env.getBytes(StandardCharsets.UTF_16LE);
+    byte[] withBom = new byte[le.length + 2];
+    withBom[0] = (byte) 0xff;
+    withBom[1] = (byte) 0xfe;
+    System.arraycopy(le, 0, withBom, 2, le.length);
+    Files.write(dir.resolve("bom.env"), withBom);
+
+    List<Finding> findings = scanner.scan(dir);
+
+    int column = "STRIPE=".length() + 1;
+    long offset = "# written by PowerShell\r\nSTRIPE=".length();
+    assertThat(findings)
+        .containsExactlyInAnyOrder(
+            new Finding(
+                "be.env", 2, column, offset, "stripe-secret-key", Finding.mask(STRIPE_LIVE)),
+            new Finding(
+                "bom.env", 2, column, offset, "stripe-secret-key", Finding.mask(STRIPE_LIVE)));
+  }
+
+  @Test
+  void scan_utf16WithAnOddTrailingByte_dropsIt() throws IOException {
+    byte[] text = ("KEY=" + STRIPE_LIVE).getBytes(StandardCharsets.UTF_16);
+    byte[] odd = java.util.Arrays.copyOf(text, text.length + 1);
+    odd[text.length] = 'x';
+
+    assertThat(scanner.scan("odd.txt", new ByteArrayInputStream(odd)))
+        .extracting(Finding::ruleId)
+        .containsExactly("stripe-secret-key");
+  }
 }
