@@ -47,12 +47,12 @@ import org.jspecify.annotations.Nullable;
  *   <li><b>cache</b> (Caffeine): a hit returns at once, costs nothing and is metered as a hit;
  *       concurrent identical misses wait for one upstream call (coalescing). Keys are per tenant
  *       unless {@link Builder#cacheSharedAcrossTenants()} is called. A response is served while
- *       less than its time to live has passed since it was written. On the system clock (the
- *       default) a hit reads a copy of the clock that a daemon thread ({@code
+ *       less than its time to live has passed since it was written, by the builder's clock. On the
+ *       system clock (the default) a hit reads a copy of it that a daemon thread ({@code
  *       guardrails-coarse-clock}, stopped after a second without hits) refreshes every millisecond,
- *       not the clock itself, so a response may be served (and its hit counted on the day of) a
- *       reading about a millisecond old: past its time to live by that much, never before it ends.
- *       Any other clock is read exactly on every hit;
+ *       which is cheaper than the clock; within 20 ms of the end of the time to live it reads the
+ *       clock itself, so the expiry stays exact unless that thread is starved for longer. A hit is
+ *       counted on the day of the reading it used;
  *   <li><b>budget reservation</b>: the cost model's estimate is reserved in every budget that
  *       applies, or core's {@link BudgetExceeded} is thrown and nothing else happens;
  *   <li><b>rate limit</b> per operation, and per actor or tenant with a bounded map of limiters:
@@ -116,8 +116,7 @@ public final class GuardedCall<Q, R> {
 
   /**
    * Whether {@link #clock} is the system clock, so that a hit reads {@link CoarseSystemClock}
-   * instead: a response may then be served up to about a millisecond (plus thread scheduling) past
-   * its time to live, never before it ends. Any other clock is read exactly on every hit.
+   * instead, except near the end of a time to live ({@link #hitTime}).
    */
   private final boolean onSystemClock;
 
@@ -152,6 +151,13 @@ public final class GuardedCall<Q, R> {
 
   /** How far the clock moves past the cache's ticker before a hit advances it. */
   private static final long TICKER_STEP_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  /**
+   * How close to the end of a time to live a hit reads the system clock itself rather than its
+   * millisecond copy: the copy lags by about a millisecond, so the expiry stays exact unless the
+   * copy's thread falls this far behind.
+   */
+  private static final long EXACT_NEAR_EXPIRY_MILLIS = 20;
 
   /** No settle time was read. */
   private static final long NO_TIME = Long.MIN_VALUE;
@@ -294,7 +300,7 @@ public final class GuardedCall<Q, R> {
     Object key = cacheKey(actor, request);
     Stamped<R> cached = c.getIfPresent(key);
     if (cached != null) {
-      long now = onSystemClock ? CoarseSystemClock.millis() : clock.millis();
+      long now = hitTime(cached.writtenMillis);
       if (now - cached.writtenMillis < ttlMillis) {
         if (TimeUnit.MILLISECONDS.toNanos(now) - cacheTickerNanos.get() >= TICKER_STEP_NANOS) {
           advanceTicker(now);
@@ -304,6 +310,21 @@ public final class GuardedCall<Q, R> {
       }
     }
     return miss(c, key, actor, request, clock.millis());
+  }
+
+  /**
+   * The time a hit on a response written at {@code writtenMillis} is judged by: on the system clock
+   * its millisecond copy, unless that copy is within {@link #EXACT_NEAR_EXPIRY_MILLIS} of the end
+   * of the response's time to live, where the clock itself decides; any other clock, read exactly.
+   */
+  private long hitTime(long writtenMillis) {
+    if (onSystemClock) {
+      long copy = CoarseSystemClock.millis();
+      if (copy - writtenMillis < ttlMillis - EXACT_NEAR_EXPIRY_MILLIS) {
+        return copy;
+      }
+    }
+    return clock.millis();
   }
 
   /** Moves the cache's ticker up to {@code nowMillis}, never back. */
