@@ -64,34 +64,34 @@ final class CoarseSystemClock {
   }
 
   private static void tick() {
-    int idleTicks = 0;
-    while (true) {
-      LockSupport.parkNanos(TICK_NANOS);
-      millis = System.currentTimeMillis();
-      if (Thread.interrupted()) {
-        // asked to stop: an interrupted park would return at once and spin
-        stop();
-        return;
-      }
-      if (read) {
-        read = false;
-        idleTicks = 0;
-      } else if (++idleTicks >= IDLE_TICKS_BEFORE_STOP) {
-        synchronized (LOCK) {
-          if (!read) {
-            stop();
-            return;
+    try {
+      int idleTicks = 0;
+      // an interrupt stops the thread: an interrupted park would return at once and spin
+      while (!Thread.currentThread().isInterrupted()) {
+        LockSupport.parkNanos(TICK_NANOS);
+        millis = System.currentTimeMillis();
+        if (read) {
+          read = false;
+          idleTicks = 0;
+        } else if (++idleTicks >= IDLE_TICKS_BEFORE_STOP) {
+          synchronized (LOCK) {
+            if (!read) {
+              ticking = false;
+              ticker = null;
+              return;
+            }
           }
+          idleTicks = 0;
         }
-        idleTicks = 0;
       }
-    }
-  }
-
-  private static void stop() {
-    synchronized (LOCK) {
-      ticking = false;
-      ticker = null;
+    } finally {
+      // however the loop ended, readers must not keep reading a copy nobody refreshes
+      synchronized (LOCK) {
+        if (ticker == Thread.currentThread()) {
+          ticking = false;
+          ticker = null;
+        }
+      }
     }
   }
 }

@@ -463,7 +463,6 @@ public final class SecretScanner {
     }
   }
 
-  /** Keeps a nested archive reader from closing the outer zip stream. */
   /**
    * UTF-16 text (after its byte-order mark) read as one byte per code unit, a unit above U+00FF as
    * NUL: the rules look for ASCII, so they find in it what they find in UTF-8. Offsets and columns
@@ -514,6 +513,7 @@ public final class SecretScanner {
     }
   }
 
+  /** Keeps a nested archive reader from closing the outer zip stream. */
   private static final class NonClosing extends FilterInputStream {
     NonClosing(InputStream in) {
       super(in);
