@@ -5,11 +5,13 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -21,6 +23,7 @@ import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Scans build outputs for secrets: directories (walked in name order, symbolic links not followed),
@@ -35,7 +38,12 @@ import java.util.zip.ZipInputStream;
  * on the fly up to the archive depth, and their offsets count decompressed bytes; what one file
  * decompresses is capped ({@link Builder#maxDecompressedBytes(long)}), and a corrupt or truncated
  * archive fails the scan naming it rather than being skipped. Media files (images, fonts, video)
- * are skipped.
+ * are skipped. UTF-16 text with a byte-order mark (a {@code .env} written by Windows PowerShell) is
+ * read as characters.
+ *
+ * <p>Secrets are also found where a prototype hid them: base64-encoded ({@code
+ * atob("c2tfbGl2ZV8...")}, a Kubernetes secret's {@code data}), reported at the encoded string
+ * under the rule that matched its decoded text, and in URLs whose slashes are escaped as in JSON.
  *
  * <p>Usage from a test: {@code assertThat(SecretScanner.withDefaults().scan(Path.of("target")))
  * .isEmpty();}. Immutable and thread-safe.
@@ -306,6 +314,7 @@ public final class SecretScanner {
           }
         }
       }
+      considerEncoded(text, windowStart, reportedUpTo, reportBefore, pending);
       pending.sort(Comparator.comparingLong(Pending::offset));
       // lines in offset order, counting newlines incrementally through the window
       int cursor = 0;
@@ -356,6 +365,74 @@ public final class SecretScanner {
     long start = windowStart + matcher.start();
     if (start >= reportedUpTo && start < reportBefore && rule.accepts(matcher)) {
       pending.add(new Pending(start, rule.id(), Finding.mask(matcher.group())));
+    }
+  }
+
+  /**
+   * Finds secrets hidden in base64: a base64 string that starts as a built-in secret's encoding
+   * ({@link ScanRule#ENCODED_SECRET_STARTS}) is decoded, and the first rule that matches in it
+   * reports the encoded string, under its own id, at the string's offset.
+   */
+  private void considerEncoded(
+      String text, long windowStart, long reportedUpTo, long reportBefore, List<Pending> pending) {
+    for (String start : ScanRule.ENCODED_SECRET_STARTS) {
+      for (int pos = text.indexOf(start); pos >= 0; pos = text.indexOf(start, pos + 1)) {
+        long offset = windowStart + pos;
+        if (offset < reportedUpTo
+            || offset >= reportBefore
+            || (pos > 0 && isBase64Char(text.charAt(pos - 1)))) {
+          continue;
+        }
+        int end = pos;
+        while (end < text.length()
+            && end - pos < ScanRule.MAX_MATCH_LENGTH
+            && isBase64Char(text.charAt(end))) {
+          end++;
+        }
+        String decoded = decodeBase64(text.substring(pos, end));
+        if (decoded == null) {
+          continue;
+        }
+        int padded = end;
+        while (padded < text.length() && padded - end < 2 && text.charAt(padded) == '=') {
+          padded++;
+        }
+        String encoded = text.substring(pos, padded);
+        for (ScanRule rule : rules) {
+          Matcher matcher = rule.pattern().matcher(decoded);
+          if (matcher.find() && rule.accepts(matcher)) {
+            pending.add(new Pending(offset, rule.id(), Finding.mask(encoded)));
+            break;
+          }
+        }
+      }
+    }
+  }
+
+  private static boolean isBase64Char(char c) {
+    return (c >= 'A' && c <= 'Z')
+        || (c >= 'a' && c <= 'z')
+        || (c >= '0' && c <= '9')
+        || c == '+'
+        || c == '/'
+        || c == '-'
+        || c == '_';
+  }
+
+  /** Decodes standard or URL-safe base64 without its padding, or returns null if it is neither. */
+  private static @Nullable String decodeBase64(String encoded) {
+    int usable = encoded.length() - (encoded.length() % 4 == 1 ? 1 : 0);
+    String body = encoded.substring(0, usable);
+    boolean standard = body.indexOf('-') < 0 && body.indexOf('_') < 0;
+    boolean urlSafe = body.indexOf('+') < 0 && body.indexOf('/') < 0;
+    if (!standard && !urlSafe) {
+      return null;
+    }
+    try {
+      byte[] bytes = (standard ? Base64.getDecoder() : Base64.getUrlDecoder()).decode(body);
+      return new String(bytes, StandardCharsets.ISO_8859_1);
+    } catch (IllegalArgumentException notBase64) {
+      return null;
     }
   }
 

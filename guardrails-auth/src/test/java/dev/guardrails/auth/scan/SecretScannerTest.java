@@ -501,4 +501,96 @@ final class SecretScannerTest {
         .extracting(Finding::ruleId)
         .containsExactly("stripe-secret-key");
   }
+
+  static String base64(String text) {
+    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.ISO_8859_1));
+  }
+
+  @Test
+  void scan_secretsHiddenInBase64_areFoundWhereTheEncodedStringStands() throws IOException {
+    String hidden = base64(STRIPE_LIVE);
+    String bundle = "function k(){return atob(\"" + hidden + "\")}";
+    Files.writeString(dir.resolve("main.js"), bundle);
+
+    List<Finding> findings = scanner.scan(dir);
+
+    assertThat(findings)
+        .containsExactly(
+            new Finding(
+                "main.js",
+                1,
+                bundle.indexOf(hidden) + 1,
+                bundle.indexOf(hidden),
+                "stripe-secret-key",
+                Finding.mask(hidden)));
+    assertThat(findings.get(0).maskedExcerpt()).doesNotContain(hidden.substring(0, 12));
+  }
+
+  @Test
+  void scan_kubernetesSecretManifest_findsEveryEncodedValue() throws IOException {
+    String serviceRole =
+        jwt(
+            "{\"iss\":\"supabase\",\"ref\":\"abcdefgh\",\"role\":\"service_role\",\"exp\":1999999999}");
+    Files.writeString(
+        dir.resolve("secret.yaml"),
+        String.join(
+            "\n",
+            "apiVersion: v1",
+            "kind: Secret",
+            "data:",
+            "  DATABASE_URL: " + base64(DATABASE_URL),
+            "  SUPABASE_KEY: " + base64(serviceRole),
+            "  AWS_KEY: " + base64(AWS).replace("=", ""),
+            "  OPENAI: "
+                + Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString(
+                        (OPENAI + "\u00ff\u00fe").getBytes(StandardCharsets.ISO_8859_1)),
+            ""));
+
+    assertThat(scanner.scan(dir))
+        .extracting(Finding::line, Finding::ruleId)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(4L, "database-url-with-password"),
+            org.assertj.core.groups.Tuple.tuple(5L, "supabase-service-role-key"),
+            org.assertj.core.groups.Tuple.tuple(6L, "aws-access-key-id"),
+            org.assertj.core.groups.Tuple.tuple(7L, "openai-api-key"));
+  }
+
+  @Test
+  void scan_base64OfPublicOrPlaceholderValues_isNotReported() throws IOException {
+    String anon = jwt("{\"iss\":\"supabase\",\"role\":\"anon\",\"exp\":1999999999}");
+    Files.writeString(
+        dir.resolve("public.js"),
+        String.join(
+            "\n",
+            "a=\"" + base64(STRIPE_PUBLISHABLE) + "\"",
+            "b=\"" + base64(anon) + "\"",
+            "c=\"" + base64("postgres://user:password@localhost/app") + "\"",
+            // starts like an encoded "sk-" but decodes to no key
+            "d=\"" + base64("sk-" + "short") + "\"",
+            // the encoded start inside a longer base64 string is not the start of a secret
+            "e=\"QUJD" + base64(STRIPE_LIVE) + "\""));
+
+    assertThat(scanner.scan(dir)).isEmpty();
+  }
+
+  @Test
+  void scan_base64AcrossAChunkBoundary_isReportedOnce() {
+    SecretScanner small = SecretScanner.builder().chunkSize(4096).build();
+    String hidden = base64(STRIPE_LIVE);
+    for (int shift = 0; shift < hidden.length(); shift += 7) {
+      String text = "x".repeat(4096 - shift) + " " + hidden + " tail";
+
+      List<Finding> findings =
+          small.scan("bundle.js", new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
+
+      assertThat(findings)
+          .as("shift %d", shift)
+          .extracting(Finding::offset, Finding::ruleId)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple(
+                  (long) text.indexOf(hidden), "stripe-secret-key"));
+    }
+  }
 }
