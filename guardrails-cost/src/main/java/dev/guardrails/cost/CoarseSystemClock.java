@@ -57,7 +57,14 @@ final class CoarseSystemClock {
         thread.setDaemon(true);
         ticker = thread;
         ticking = true;
-        thread.start();
+        try {
+          thread.start();
+        } catch (RuntimeException | Error e) {
+          // no thread (none may be created now): readers keep reading the clock itself
+          ticker = null;
+          ticking = false;
+          throw e;
+        }
       }
       return now;
     }

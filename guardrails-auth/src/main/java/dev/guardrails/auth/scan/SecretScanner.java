@@ -419,21 +419,19 @@ public final class SecretScanner {
         || c == '_';
   }
 
-  /** Decodes standard or URL-safe base64 without its padding, or returns null if it is neither. */
+  /**
+   * Decodes standard or URL-safe base64 characters (no padding), or returns null if they mix the
+   * two alphabets. A length that leaves one character over drops it; any other length decodes.
+   */
   private static @Nullable String decodeBase64(String encoded) {
-    int usable = encoded.length() - (encoded.length() % 4 == 1 ? 1 : 0);
-    String body = encoded.substring(0, usable);
+    String body = encoded.substring(0, encoded.length() - (encoded.length() % 4 == 1 ? 1 : 0));
     boolean standard = body.indexOf('-') < 0 && body.indexOf('_') < 0;
     boolean urlSafe = body.indexOf('+') < 0 && body.indexOf('/') < 0;
     if (!standard && !urlSafe) {
       return null;
     }
-    try {
-      byte[] bytes = (standard ? Base64.getDecoder() : Base64.getUrlDecoder()).decode(body);
-      return new String(bytes, StandardCharsets.ISO_8859_1);
-    } catch (IllegalArgumentException notBase64) {
-      return null;
-    }
+    byte[] bytes = (standard ? Base64.getDecoder() : Base64.getUrlDecoder()).decode(body);
+    return new String(bytes, StandardCharsets.ISO_8859_1);
   }
 
   private record Pending(long offset, String ruleId, String masked) {}

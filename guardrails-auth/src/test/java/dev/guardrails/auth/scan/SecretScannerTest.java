@@ -593,4 +593,23 @@ final class SecretScannerTest {
                   (long) text.indexOf(hidden), "stripe-secret-key"));
     }
   }
+
+  @Property(tries = 300)
+  void scan_anyBase64LikeRunAfterAnEncodedStart_neverFails(
+      @ForAll("encodedStarts") String start,
+      @ForAll
+          @net.jqwik.api.constraints.StringLength(max = 80)
+          @net.jqwik.api.constraints.Chars({'A', 'z', '0', '9', '+', '/', '-', '_', '='})
+          String tail) {
+    String text = "x=\"" + start + tail + "\"";
+
+    assertThat(
+            scanner.scan("t.js", new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8))))
+        .allSatisfy(f -> assertThat(f.offset()).isEqualTo(3));
+  }
+
+  @net.jqwik.api.Provide
+  net.jqwik.api.Arbitrary<String> encodedStarts() {
+    return net.jqwik.api.Arbitraries.of(ScanRule.ENCODED_SECRET_STARTS);
+  }
 }
