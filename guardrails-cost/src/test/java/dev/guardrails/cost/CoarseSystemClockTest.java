@@ -3,7 +3,12 @@ package dev.guardrails.cost;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
@@ -60,6 +65,43 @@ final class CoarseSystemClockTest {
     CoarseSystemClock.millis();
 
     assertThat(ticker()).isPresent().get().isNotSameAs(running);
+  }
+
+  @Test
+  void manyReaders_acrossStopsAndRestarts_neverSeeAFutureOrFrozenCopy() throws Exception {
+    int readers = 4;
+    long start = System.currentTimeMillis() + 100;
+    ExecutorService pool = Executors.newFixedThreadPool(readers);
+    try {
+      List<Future<Long>> lags = new ArrayList<>();
+      for (int r = 0; r < readers; r++) {
+        lags.add(
+            pool.submit(
+                () -> {
+                  long maxLag = 0;
+                  // two rounds: all read hard for 400 ms, then all stay quiet long enough for the
+                  // thread to stop, so the next round's first reads race to restart it
+                  for (int round = 0; round < 2; round++) {
+                    long readFrom = start + round * 2_000L;
+                    Thread.sleep(Math.max(0, readFrom - System.currentTimeMillis()));
+                    while (System.currentTimeMillis() < readFrom + 400) {
+                      long before = System.currentTimeMillis();
+                      long copy = CoarseSystemClock.millis();
+                      long after = System.currentTimeMillis();
+                      assertThat(copy).isLessThanOrEqualTo(after);
+                      maxLag = Math.max(maxLag, before - copy);
+                    }
+                  }
+                  return maxLag;
+                }));
+      }
+      for (Future<Long> lag : lags) {
+        // about a millisecond when the machine is idle; generous for a loaded CI machine
+        assertThat(lag.get(30, TimeUnit.SECONDS)).isLessThan(500);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   private static Optional<Thread> ticker() {
