@@ -53,6 +53,9 @@ public final class SecretScanner {
   /** The default size of a scanned chunk, in characters. */
   static final int DEFAULT_CHUNK_SIZE = 1 << 20;
 
+  /** The default cap on the findings of one scan. */
+  static final int DEFAULT_MAX_FINDINGS = 100_000;
+
   /** The default cap on the bytes decompressed from one scanned file, all layers together. */
   static final long DEFAULT_MAX_DECOMPRESSED_BYTES = 2L << 30;
 
@@ -71,13 +74,19 @@ public final class SecretScanner {
   private final int chunkSize;
   private final int maxArchiveDepth;
   private final long maxDecompressedBytes;
+  private final int maxFindings;
 
   private SecretScanner(
-      List<ScanRule> rules, int chunkSize, int maxArchiveDepth, long maxDecompressedBytes) {
+      List<ScanRule> rules,
+      int chunkSize,
+      int maxArchiveDepth,
+      long maxDecompressedBytes,
+      int maxFindings) {
     this.rules = List.copyOf(rules);
     this.chunkSize = chunkSize;
     this.maxArchiveDepth = maxArchiveDepth;
     this.maxDecompressedBytes = maxDecompressedBytes;
+    this.maxFindings = maxFindings;
   }
 
   /** {@return a scanner with the {@linkplain ScanRule#defaults() built-in rules}} */
@@ -104,8 +113,9 @@ public final class SecretScanner {
    * @throws IllegalArgumentException if the path does not exist
    * @throws UncheckedIOException if a file cannot be read, a zip archive or gzip stream in it is
    *     corrupt or truncated, or a file decompresses to more than {@link
-   *     Builder#maxDecompressedBytes(long)}; the message names the file or entry. Nothing is
-   *     skipped silently: the scan fails instead.
+   *     Builder#maxDecompressedBytes(long)}, or the findings exceed {@link
+   *     Builder#maxFindings(int)}; the message names the file or entry. Nothing is skipped
+   *     silently: the scan fails instead.
    */
   public List<Finding> scan(Path path) {
     Objects.requireNonNull(path, "path");
@@ -144,7 +154,8 @@ public final class SecretScanner {
    * @param content the content; read to its end, not closed
    * @return the findings, ordered by offset
    * @throws NullPointerException if an argument is null
-   * @throws UncheckedIOException if the stream cannot be read
+   * @throws UncheckedIOException if the stream cannot be read, or its findings exceed {@link
+   *     Builder#maxFindings(int)}
    */
   public List<Finding> scan(String name, InputStream content) {
     Objects.requireNonNull(name, "name");
@@ -156,6 +167,8 @@ public final class SecretScanner {
       byte[] magic = in.readNBytes(UTF_16LE_BOM.length);
       in.reset();
       scanText(name, in, magic, findings);
+    } catch (ScanFailure e) {
+      throw new UncheckedIOException("cannot scan '" + name + "': " + e.getMessage(), e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot scan '" + name + "'", e);
     }
@@ -336,6 +349,15 @@ public final class SecretScanner {
                 match.offset(),
                 match.ruleId(),
                 match.masked()));
+      }
+      if (findings.size() > maxFindings) {
+        throw new ScanFailure(
+            "more than "
+                + maxFindings
+                + " findings, the last in '"
+                + name
+                + "': the scan stopped before they fill the memory (remove the leaked secrets, or"
+                + " raise SecretScanner.Builder.maxFindings)");
       }
       reportedUpTo = reportBefore;
       if (eof) {
@@ -609,6 +631,7 @@ public final class SecretScanner {
     private int chunkSize = DEFAULT_CHUNK_SIZE;
     private int maxArchiveDepth = 3;
     private long maxDecompressedBytes = DEFAULT_MAX_DECOMPRESSED_BYTES;
+    private int maxFindings = DEFAULT_MAX_FINDINGS;
 
     private Builder() {}
 
@@ -683,6 +706,23 @@ public final class SecretScanner {
       return this;
     }
 
+    /**
+     * Sets how many findings one scan may collect (default 100,000). A scan that finds more fails
+     * with an error naming the file it was in, so a file that is nothing but keys (or a
+     * decompression bomb of them) cannot fill the memory with findings.
+     *
+     * @param max at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if the limit is below 1
+     */
+    public Builder maxFindings(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("max findings must be at least 1, but was " + max);
+      }
+      this.maxFindings = max;
+      return this;
+    }
+
     /** Sets the chunk size; small values let tests cross chunk boundaries. */
     Builder chunkSize(int size) {
       if (size < ScanRule.MAX_MATCH_LENGTH) {
@@ -703,7 +743,8 @@ public final class SecretScanner {
       if (rules.isEmpty()) {
         throw new IllegalStateException("a secret scanner needs at least one rule, but has none");
       }
-      return new SecretScanner(rules, chunkSize, maxArchiveDepth, maxDecompressedBytes);
+      return new SecretScanner(
+          rules, chunkSize, maxArchiveDepth, maxDecompressedBytes, maxFindings);
     }
   }
 }

@@ -10,7 +10,7 @@ import java.util.Objects;
 /**
  * The command line of the {@link SecretScanner}: {@code java -cp guardrails-auth.jar:...
  * dev.guardrails.auth.scan.SecretScannerMain [--disable RULE_ID]... [--max-decompressed-bytes N]
- * PATH...}.
+ * [--max-findings N] PATH...}.
  *
  * <p>Prints one line per finding ({@code file:line:column rule masked-excerpt}) and exits with 0
  * when nothing was found, 1 when secrets were found and 2 on a usage or read error, so that a CI
@@ -33,7 +33,8 @@ public final class SecretScannerMain {
    * Scans the paths given as arguments and exits with {@link #CLEAN}, {@link #FOUND} or {@link
    * #ERROR}.
    *
-   * @param args {@code [--disable RULE_ID]... [--max-decompressed-bytes N] PATH...}
+   * @param args {@code [--disable RULE_ID]... [--max-decompressed-bytes N] [--max-findings N]
+   *     PATH...}
    */
   public static void main(String[] args) {
     int status = run(args, System.out, System.err);
@@ -43,7 +44,8 @@ public final class SecretScannerMain {
   /**
    * Runs the command line without exiting: scans the paths and prints the findings.
    *
-   * @param args {@code [--disable RULE_ID]... [--max-decompressed-bytes N] PATH...}
+   * @param args {@code [--disable RULE_ID]... [--max-decompressed-bytes N] [--max-findings N]
+   *     PATH...}
    * @param out where findings and the summary go
    * @param err where usage and read errors go
    * @return {@link #CLEAN}, {@link #FOUND} or {@link #ERROR}
@@ -64,16 +66,10 @@ public final class SecretScannerMain {
           }
           builder.disableRule(args[++i]);
         } else if (arg.equals("--max-decompressed-bytes")) {
-          if (i + 1 >= args.length) {
-            throw new IllegalArgumentException("--max-decompressed-bytes needs a number");
-          }
-          String value = args[++i];
-          try {
-            builder.maxDecompressedBytes(Long.parseLong(value));
-          } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(
-                "--max-decompressed-bytes must be a whole number, but was '" + value + "'", e);
-          }
+          builder.maxDecompressedBytes(number(arg, args, ++i));
+        } else if (arg.equals("--max-findings")) {
+          long max = number(arg, args, ++i);
+          builder.maxFindings((int) Math.min(Integer.MAX_VALUE, max));
         } else if (arg.equals("--help") || arg.equals("-h")) {
           printUsage(out);
           return CLEAN;
@@ -109,9 +105,23 @@ public final class SecretScannerMain {
     }
   }
 
+  /** The whole number given to {@code option} at {@code args[index]}. */
+  private static long number(String option, String[] args, int index) {
+    if (index >= args.length) {
+      throw new IllegalArgumentException(option + " needs a number");
+    }
+    try {
+      return Long.parseLong(args[index]);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          option + " must be a whole number, but was '" + args[index] + "'", e);
+    }
+  }
+
   private static void printUsage(PrintStream stream) {
     stream.println(
-        "usage: SecretScannerMain [--disable RULE_ID]... [--max-decompressed-bytes N] PATH...");
+        "usage: SecretScannerMain [--disable RULE_ID]... [--max-decompressed-bytes N]"
+            + " [--max-findings N] PATH...");
     StringBuilder ids = new StringBuilder();
     for (ScanRule rule : ScanRule.defaults()) {
       ids.append(ids.length() == 0 ? "" : ", ").append(rule.id());

@@ -612,4 +612,44 @@ final class SecretScannerTest {
   net.jqwik.api.Arbitrary<String> encodedStarts() {
     return net.jqwik.api.Arbitraries.of(ScanRule.ENCODED_SECRET_STARTS);
   }
+
+  @Test
+  void scan_moreFindingsThanTheCap_failsNamingTheFile_andUpToTheCapPasses() throws IOException {
+    Files.writeString(dir.resolve("a.env"), "A=" + STRIPE_LIVE + "\nB=" + STRIPE_LIVE + "\n");
+    Files.writeString(dir.resolve("b.env"), "C=" + STRIPE_LIVE + "\nD=" + STRIPE_LIVE + "\n");
+
+    assertThat(SecretScanner.builder().maxFindings(4).build().scan(dir)).hasSize(4);
+    assertThatThrownBy(() -> SecretScanner.builder().maxFindings(3).build().scan(dir))
+        .isInstanceOf(java.io.UncheckedIOException.class)
+        .hasMessageContaining("more than 3 findings, the last in 'b.env'")
+        .hasMessageContaining("maxFindings");
+    assertThatThrownBy(() -> SecretScanner.builder().maxFindings(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at least 1");
+  }
+
+  @Test
+  void commandLine_maxFindings_stopsTheScanWithAnError() throws IOException {
+    Files.writeString(dir.resolve("a.env"), "A=" + STRIPE_LIVE + "\nB=" + STRIPE_LIVE + "\n");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
+    PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
+
+    assertThat(
+            SecretScannerMain.run(
+                new String[] {"--max-findings", "1", dir.toString()}, outStream, errStream))
+        .isEqualTo(SecretScannerMain.ERROR);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("more than 1 findings");
+    assertThat(
+            SecretScannerMain.run(
+                new String[] {"--max-findings", "many", dir.toString()}, outStream, errStream))
+        .isEqualTo(SecretScannerMain.ERROR);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("--max-findings must be a whole number, but was 'many'");
+    assertThat(
+            SecretScannerMain.run(
+                new String[] {"--max-findings", "2", dir.toString()}, outStream, errStream))
+        .isEqualTo(SecretScannerMain.FOUND);
+  }
 }
