@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -97,9 +98,27 @@ public final class AuditLog {
    * @throws DataAccessException if the database fails
    */
   public int sealPending() {
+    return sealPending(head -> {});
+  }
+
+  /**
+   * Seals like {@link #sealPending()} and hands the new head of every chain it extended to {@code
+   * heads}, once per committed batch, so that the heads are recorded outside the database as each
+   * run ends (see {@link ChainHead}): for example {@code auditLog.sealPending(head ->
+   * headLog.info("audit chain head {} {} {}", head.tenantId(), head.length(), head.hash()))} with
+   * that log shipped elsewhere.
+   *
+   * @param heads receives each extended chain's new head, after its batch committed; an exception
+   *     it throws propagates, and the batches already committed stay sealed
+   * @return how many rows were sealed; 0 when another sealer won the race
+   * @throws NullPointerException if {@code heads} is null
+   * @throws DataAccessException if the database fails
+   */
+  public int sealPending(Consumer<? super ChainHead> heads) {
+    Objects.requireNonNull(heads, "heads");
     int total = 0;
     while (true) {
-      int sealed = sealBatch();
+      int sealed = sealBatch(heads);
       total += sealed;
       if (sealed < BATCH) {
         return total;
@@ -107,14 +126,15 @@ public final class AuditLog {
     }
   }
 
-  private int sealBatch() {
+  private int sealBatch(Consumer<? super ChainHead> heads) {
+    Map<String, Link> extended = new HashMap<>();
+    int sealed;
     try (Connection connection = dataSource.getConnection()) {
       boolean autoCommit = connection.getAutoCommit();
       connection.setAutoCommit(false);
       try {
-        int sealed = sealBatch(connection);
+        sealed = sealBatch(connection, extended);
         connection.commit();
-        return sealed;
       } catch (SQLException e) {
         connection.rollback();
         if ("23505".equals(e.getSQLState())) {
@@ -127,9 +147,13 @@ public final class AuditLog {
     } catch (SQLException e) {
       throw new DataAccessException("sealing the audit log", e);
     }
+    extended.forEach(
+        (tenantId, link) -> heads.accept(new ChainHead(tenantId, link.index, link.hash)));
+    return sealed;
   }
 
-  private int sealBatch(Connection connection) throws SQLException {
+  /** Seals one batch; {@code heads} receives each extended chain's last new link. */
+  private int sealBatch(Connection connection, Map<String, Link> heads) throws SQLException {
     List<Row> rows = new ArrayList<>();
     try (PreparedStatement ps =
         connection.prepareStatement(
@@ -148,7 +172,6 @@ public final class AuditLog {
     if (rows.isEmpty()) {
       return 0;
     }
-    Map<String, Link> heads = new HashMap<>();
     OffsetDateTime now = clock.instant().atOffset(ZoneOffset.UTC);
     try (PreparedStatement head =
             connection.prepareStatement(

@@ -9,8 +9,10 @@ import java.util.regex.Pattern;
  * <p>A hash chain shows any change to the links it holds, but not links removed from its end by
  * someone who can bypass the append-only protection (the schema owner): the shorter chain still
  * verifies. Record the head outside the database (a log line shipped elsewhere, object storage, a
- * ticket) after each sealing run, and pass it to {@link AuditLog#verify(String, ChainHead)} later:
- * a chain that no longer reaches it, or reaches it with another hash, was cut or rewritten.
+ * ticket) after each sealing run ({@link AuditLog#sealPending(java.util.function.Consumer)} hands
+ * the new heads over as their seals commit), and pass it to {@link AuditLog#verify(String,
+ * ChainHead)} later: a chain that no longer reaches it, or reaches it with another hash, was cut or
+ * rewritten.
  *
  * <p>Immutable and thread-safe.
  *

@@ -61,6 +61,48 @@ abstract class AuditLogContract {
   }
 
   @Test
+  void sealPending_handsOutEachExtendedChainsNewHead_afterItCommitted() throws Exception {
+    write("acme", 3);
+    write("evil", 1);
+    java.util.List<ChainHead> heads = new java.util.ArrayList<>();
+
+    assertThat(auditLog.sealPending(heads::add)).isEqualTo(4);
+    assertThat(heads)
+        .containsExactlyInAnyOrder(
+            auditLog.head("acme").orElseThrow(), auditLog.head("evil").orElseThrow());
+    assertThat(heads).extracting(ChainHead::length).containsExactlyInAnyOrder(3L, 1L);
+
+    heads.clear();
+    assertThat(auditLog.sealPending(heads::add)).isZero();
+    assertThat(heads).isEmpty();
+
+    write("acme", 1);
+    auditLog.sealPending(heads::add);
+    assertThat(heads).containsExactly(auditLog.head("acme").orElseThrow());
+    assertThat(heads.get(0).length()).isEqualTo(4);
+    assertThat(auditLog.verify("acme", heads.get(0)).intact()).isTrue();
+  }
+
+  @Test
+  void sealPending_headConsumerThatFails_propagates_andTheSealsStay() throws Exception {
+    write("acme", 2);
+
+    assertThatThrownBy(
+            () ->
+                auditLog.sealPending(
+                    head -> {
+                      throw new IllegalStateException("head shipper down");
+                    }))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("head shipper down");
+    assertThat(auditLog.verify("acme").checkedRows()).isEqualTo(2);
+    assertThat(auditLog.sealPending()).isZero();
+    assertThatThrownBy(() -> auditLog.sealPending(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("heads");
+  }
+
+  @Test
   void sealPending_later_continuesTheChain() throws Exception {
     write("acme", 2);
     auditLog.sealPending();
