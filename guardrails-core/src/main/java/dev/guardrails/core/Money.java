@@ -159,11 +159,11 @@ public record Money(long micros, Currency currency) implements Comparable<Money>
    */
   public Money plus(Money other) {
     requireSameCurrency(this, other);
-    long sum = micros + other.micros;
-    if (((micros ^ sum) & (other.micros ^ sum)) < 0) {
-      throw arithmeticOverflow(this + " + " + other);
+    try {
+      return new Money(Math.addExact(micros, other.micros), currency);
+    } catch (ArithmeticException e) {
+      throw arithmeticOverflow(this + " + " + other, e);
     }
-    return new Money(sum, currency);
   }
 
   /**
@@ -178,11 +178,11 @@ public record Money(long micros, Currency currency) implements Comparable<Money>
    */
   public Money minus(Money other) {
     requireSameCurrency(this, other);
-    long difference = micros - other.micros;
-    if (((micros ^ other.micros) & (micros ^ difference)) < 0) {
-      throw arithmeticOverflow(this + " - " + other);
+    try {
+      return new Money(Math.subtractExact(micros, other.micros), currency);
+    } catch (ArithmeticException e) {
+      throw arithmeticOverflow(this + " - " + other, e);
     }
-    return new Money(difference, currency);
   }
 
   /**
@@ -194,12 +194,11 @@ public record Money(long micros, Currency currency) implements Comparable<Money>
    *     names the amount, the factor and the range
    */
   public Money times(long factor) {
-    long high = Math.multiplyHigh(micros, factor);
-    long product = micros * factor;
-    if (high != (product >> 63)) {
-      throw arithmeticOverflow(this + " * " + factor);
+    try {
+      return new Money(Math.multiplyExact(micros, factor), currency);
+    } catch (ArithmeticException e) {
+      throw arithmeticOverflow(this + " * " + factor, e);
     }
-    return new Money(product, currency);
   }
 
   /** {@return whether the amount is below zero} */
@@ -284,13 +283,16 @@ public record Money(long micros, Currency currency) implements Comparable<Money>
         cause);
   }
 
-  private ArithmeticException arithmeticOverflow(String operation) {
-    return new ArithmeticException(
-        "money arithmetic overflows a long of micro-units: "
-            + operation
-            + " is outside "
-            + RANGE
-            + " "
-            + currency.getCurrencyCode());
+  private ArithmeticException arithmeticOverflow(String operation, ArithmeticException cause) {
+    ArithmeticException overflow =
+        new ArithmeticException(
+            "money arithmetic overflows a long of micro-units: "
+                + operation
+                + " is outside "
+                + RANGE
+                + " "
+                + currency.getCurrencyCode());
+    overflow.initCause(cause);
+    return overflow;
   }
 }
