@@ -126,6 +126,12 @@ public final class GuardedCall<Q, R> {
   /** Whether the meter uses this call's clock, so one reading serves both. */
   private final boolean meterSharesClock;
 
+  /**
+   * Whether the meter uses the clock a call's start is read from (the budgets', or the meter's own
+   * when there are no budgets), so the start is also the meter's time.
+   */
+  private final boolean meterSharesStartClock;
+
   private final ConcurrentHashMap<Object, Flight<R>> inflight = new ConcurrentHashMap<>();
   private final @Nullable Function<? super Q, ?> cacheKey;
   private final boolean cachePerTenant;
@@ -199,6 +205,8 @@ public final class GuardedCall<Q, R> {
     this.onSystemClock = b.clock.equals(Clock.system(b.clock.getZone()));
     this.budgetsShareClock = b.budgets != null && b.budgets.clock().equals(b.clock);
     this.meterSharesClock = b.meter != null && b.meter.clock().equals(b.clock);
+    this.meterSharesStartClock =
+        b.meter != null && (b.budgets == null || b.budgets.clock().equals(b.meter.clock()));
     this.cacheKey = b.cacheKey;
     this.cachePerTenant = b.cachePerTenant;
     this.operationLimiter =
@@ -699,11 +707,9 @@ public final class GuardedCall<Q, R> {
    * reads the clock once.
    */
   private long meterTime(long start) {
-    CostMeter m = Objects.requireNonNull(meter);
-    BudgetGuard b = budgets;
-    return start != NO_TIME && (b == null || b.clock().equals(m.clock()))
+    return start != NO_TIME && meterSharesStartClock
         ? start
-        : m.clock().millis();
+        : Objects.requireNonNull(meter).clock().millis();
   }
 
   private @Nullable R invoke(Q request) throws Exception {
