@@ -50,6 +50,11 @@ public final class AuditLog {
 
   private static final int BATCH = 1000;
 
+  /** The last link of a tenant's chain: its index and hash. */
+  private static final String HEAD_SQL =
+      "SELECT chain_index, hash FROM guardrails_audit_seal WHERE tenant_id = ?"
+          + " ORDER BY chain_index DESC FETCH FIRST 1 ROWS ONLY";
+
   private final DataSource dataSource;
   private final Clock clock;
   private final EventSink events;
@@ -173,10 +178,7 @@ public final class AuditLog {
       return 0;
     }
     OffsetDateTime now = clock.instant().atOffset(ZoneOffset.UTC);
-    try (PreparedStatement head =
-            connection.prepareStatement(
-                "SELECT chain_index, hash FROM guardrails_audit_seal WHERE tenant_id = ?"
-                    + " ORDER BY chain_index DESC FETCH FIRST 1 ROWS ONLY");
+    try (PreparedStatement head = connection.prepareStatement(HEAD_SQL);
         PreparedStatement insert =
             connection.prepareStatement(
                 "INSERT INTO guardrails_audit_seal"
@@ -306,10 +308,7 @@ public final class AuditLog {
   public Optional<ChainHead> head(String tenantId) {
     Objects.requireNonNull(tenantId, "tenantId");
     try (Connection connection = dataSource.getConnection();
-        PreparedStatement ps =
-            connection.prepareStatement(
-                "SELECT chain_index, hash FROM guardrails_audit_seal WHERE tenant_id = ?"
-                    + " ORDER BY chain_index DESC FETCH FIRST 1 ROWS ONLY")) {
+        PreparedStatement ps = connection.prepareStatement(HEAD_SQL)) {
       ps.setString(1, tenantId);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next()
