@@ -170,28 +170,19 @@ public final class AuditCompleteness {
         "CREATE TRIGGER guardrails_testkit_capture AFTER INSERT ON guardrails_audit"
             + " FOR EACH ROW EXECUTE FUNCTION guardrails_testkit_capture_audit()");
     for (Watched w : watched.values()) {
+      String arguments = "('" + w.idColumn + "', '" + w.tenantColumn + "', '" + w.table + "')";
       ddl.add("DROP TRIGGER IF EXISTS guardrails_testkit_capture ON " + w.table);
       ddl.add(
           "CREATE TRIGGER guardrails_testkit_capture AFTER INSERT OR UPDATE OR DELETE ON "
               + w.table
-              + " FOR EACH ROW EXECUTE FUNCTION guardrails_testkit_capture('"
-              + w.idColumn
-              + "', '"
-              + w.tenantColumn
-              + "', '"
-              + w.table
-              + "')");
+              + " FOR EACH ROW EXECUTE FUNCTION guardrails_testkit_capture"
+              + arguments);
       ddl.add("DROP TRIGGER IF EXISTS guardrails_testkit_capture_truncate ON " + w.table);
       ddl.add(
           "CREATE TRIGGER guardrails_testkit_capture_truncate BEFORE TRUNCATE ON "
               + w.table
-              + " FOR EACH STATEMENT EXECUTE FUNCTION guardrails_testkit_capture_truncate('"
-              + w.idColumn
-              + "', '"
-              + w.tenantColumn
-              + "', '"
-              + w.table
-              + "')");
+              + " FOR EACH STATEMENT EXECUTE FUNCTION guardrails_testkit_capture_truncate"
+              + arguments);
     }
     try (Connection c = dataSource.getConnection();
         Statement s = c.createStatement()) {

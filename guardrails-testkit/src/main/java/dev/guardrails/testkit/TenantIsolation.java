@@ -280,8 +280,7 @@ public final class TenantIsolation {
                 + "' into "
                 + table.name
                 + " failed under that tenant's own context ("
-                + sqlState(e)
-                + databaseMessage(e)
+                + databaseError(e)
                 + "); the seeder must insert one row with a fresh id, and the table's policies must"
                 + " let a tenant write its own rows",
             e);
@@ -325,19 +324,16 @@ public final class TenantIsolation {
     statement.setObject(index, tenantId, Types.OTHER);
   }
 
-  private static String databaseMessage(Throwable error) {
-    for (Throwable t = error; t != null; t = t.getCause()) {
-      if (t instanceof SQLException sql && sql.getMessage() != null) {
-        return ": " + sql.getMessage();
-      }
-    }
-    return "";
-  }
-
-  private static String sqlState(Throwable error) {
+  /**
+   * The first {@link SQLException} in the cause chain as {@code SQL state X: message}, or the
+   * error's class if there is none.
+   */
+  private static String databaseError(Throwable error) {
     for (Throwable t = error; t != null; t = t.getCause()) {
       if (t instanceof SQLException sql) {
-        return "SQL state " + sql.getSQLState();
+        return "SQL state "
+            + sql.getSQLState()
+            + (sql.getMessage() == null ? "" : ": " + sql.getMessage());
       }
     }
     return error.getClass().getSimpleName();
