@@ -246,6 +246,26 @@ final class GuardContextProperties {
         .ofMaxSize(30);
   }
 
+  /**
+   * Gives the worker thread MDC values and, if asked, a context left open by an earlier task (its
+   * scope goes to {@code stale}, for the property to close), and returns the worker's state.
+   */
+  private static ThreadState prepareWorker(
+      Map<String, String> mdc, boolean staleContext, AtomicReference<GuardContext.Scope> stale)
+      throws Exception {
+    return WORKER
+        .submit(
+            () -> {
+              MDC.clear();
+              mdc.forEach(MDC::put);
+              if (staleContext) {
+                stale.set(GuardContext.of(Fixtures.BILLING, "stale", NOW).open());
+              }
+              return ThreadState.take();
+            })
+        .get();
+  }
+
   @Property(tries = 200)
   void crossThread_anyCrossing_runsUnderContextAndRestoresWorker(
       @ForAll("actors") Actor actor,
@@ -256,18 +276,7 @@ final class GuardContextProperties {
       @ForAll boolean workerHasStaleContext)
       throws Exception {
     AtomicReference<GuardContext.Scope> stale = new AtomicReference<>();
-    ThreadState workerBefore =
-        WORKER
-            .submit(
-                () -> {
-                  MDC.clear();
-                  workerMdc.forEach(MDC::put);
-                  if (workerHasStaleContext) {
-                    stale.set(GuardContext.of(Fixtures.BILLING, "stale", NOW).open());
-                  }
-                  return ThreadState.take();
-                })
-            .get();
+    ThreadState workerBefore = prepareWorker(workerMdc, workerHasStaleContext, stale);
     GuardContext context = GuardContext.of(actor, "corr-x", NOW);
     GuardContext.Scope submitterScope = submitterBound ? context.open() : null;
     ThreadState submitterBefore = ThreadState.take();
@@ -334,18 +343,7 @@ final class GuardContextProperties {
       @ForAll @IntRange(min = 1, max = 3) int runs)
       throws Exception {
     AtomicReference<GuardContext.Scope> stale = new AtomicReference<>();
-    ThreadState workerBefore =
-        WORKER
-            .submit(
-                () -> {
-                  MDC.clear();
-                  workerMdc.forEach(MDC::put);
-                  if (workerHasStaleContext) {
-                    stale.set(GuardContext.of(Fixtures.BILLING, "stale", NOW).open());
-                  }
-                  return ThreadState.take();
-                })
-            .get();
+    ThreadState workerBefore = prepareWorker(workerMdc, workerHasStaleContext, stale);
     GuardContext context = GuardContext.of(Fixtures.ALICE, "corr-leaky", NOW);
     GuardContext.Scope submitterScope = submitterBound ? context.open() : null;
     ThreadState submitterBefore = ThreadState.take();

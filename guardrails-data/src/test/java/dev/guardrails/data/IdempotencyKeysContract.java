@@ -178,9 +178,11 @@ abstract class IdempotencyKeysContract {
     assertThat(notesCount()).isEqualTo(1);
   }
 
-  @Test
-  void inFlightClaim_blocksUntilItsTimeoutThenIsTakenOver() throws Exception {
-    // a process claimed the key and died: the row stays IN_FLIGHT
+  /**
+   * A claim of key-1 for c1/500 by a process that died, stored without an actor as every row was
+   * before keys had one; its lock ends at 10:05.
+   */
+  void insertDeadClaimWithoutActor() throws Exception {
     TestDatabases.execute(
         dataSource,
         "INSERT INTO guardrails_idempotency (tenant_id, idempotency_key, request_hash, state,"
@@ -189,6 +191,12 @@ abstract class IdempotencyKeysContract {
             + "', 'IN_FLIGHT', 'dead', TIMESTAMP WITH TIME ZONE '2026-11-22 10:00:00+00',"
             + " TIMESTAMP WITH TIME ZONE '2026-11-22 10:05:00+00',"
             + " TIMESTAMP WITH TIME ZONE '2026-11-23 10:00:00+00')");
+  }
+
+  @Test
+  void inFlightClaim_blocksUntilItsTimeoutThenIsTakenOver() throws Exception {
+    // a process claimed the key and died: the row stays IN_FLIGHT
+    insertDeadClaimWithoutActor();
 
     assertThatThrownBy(
             () -> Contexts.as("alice", "acme", () -> pay("key-1", new Payment("c1", 500))))
@@ -205,14 +213,7 @@ abstract class IdempotencyKeysContract {
   void inFlightClaimStoredBeforeKeysHadAnActor_takenOver_belongsToTheActorThatTookItOver()
       throws Exception {
     // an earlier version claimed the key (no actor) and died; alice takes the claim over and runs
-    TestDatabases.execute(
-        dataSource,
-        "INSERT INTO guardrails_idempotency (tenant_id, idempotency_key, request_hash, state,"
-            + " claim_token, created_at, locked_until, expires_at) VALUES ('acme', 'key-1', '"
-            + requestHash(new Payment("c1", 500))
-            + "', 'IN_FLIGHT', 'dead', TIMESTAMP WITH TIME ZONE '2026-11-22 10:00:00+00',"
-            + " TIMESTAMP WITH TIME ZONE '2026-11-22 10:05:00+00',"
-            + " TIMESTAMP WITH TIME ZONE '2026-11-23 10:00:00+00')");
+    insertDeadClaimWithoutActor();
     clock.advance(Duration.ofMinutes(5));
     Receipt alices = Contexts.as("alice", "acme", () -> pay("key-1", new Payment("c1", 500)));
 
