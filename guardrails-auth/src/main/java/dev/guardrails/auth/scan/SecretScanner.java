@@ -38,8 +38,10 @@ import org.jspecify.annotations.Nullable;
  * on the fly up to the archive depth, and their offsets count decompressed bytes; what one file
  * decompresses is capped ({@link Builder#maxDecompressedBytes(long)}), and a corrupt or truncated
  * archive fails the scan naming it rather than being skipped. Media files (images, fonts, video)
- * are skipped. UTF-16 text with a byte-order mark (a {@code .env} written by Windows PowerShell) is
- * read as characters.
+ * are skipped. UTF-16 text is read as characters: with a byte-order mark (a {@code .env} written by
+ * Windows PowerShell), or without one when nine in ten of its first {@value #TEXT_SAMPLE_BYTES}
+ * bytes' code units are Latin-1 characters (Java's {@code getBytes(UTF_16LE)}, .NET's {@code
+ * Encoding.Unicode}); text without NUL bytes, UTF-8 included, never reads as UTF-16.
  *
  * <p>Secrets are also found where a prototype hid them: base64-encoded ({@code
  * atob("c2tfbGl2ZV8...")}, a Kubernetes secret's {@code data}), reported at the encoded string
@@ -64,6 +66,9 @@ public final class SecretScanner {
   private static final byte[] UTF_16LE_BOM = {(byte) 0xff, (byte) 0xfe};
   private static final byte[] UTF_16BE_BOM = {(byte) 0xfe, (byte) 0xff};
   private static final int MAGIC_LENGTH = 4;
+
+  /** How many first bytes tell UTF-16 without a byte-order mark. */
+  private static final int TEXT_SAMPLE_BYTES = 256;
 
   private static final Set<String> SKIPPED_EXTENSIONS =
       Set.of(
@@ -147,8 +152,8 @@ public final class SecretScanner {
   }
 
   /**
-   * Scans one stream, e.g. a resource or an upload; archives are not opened, UTF-16 text with a
-   * byte-order mark is read as characters.
+   * Scans one stream, e.g. a resource or an upload; archives are not opened, UTF-16 text is read as
+   * characters (see the class documentation).
    *
    * @param name the name used in findings
    * @param content the content; read to its end, not closed
@@ -162,11 +167,7 @@ public final class SecretScanner {
     Objects.requireNonNull(content, "content");
     List<Finding> findings = new ArrayList<>();
     try {
-      BufferedInputStream in = new BufferedInputStream(new NonClosing(content));
-      in.mark(UTF_16LE_BOM.length);
-      byte[] magic = in.readNBytes(UTF_16LE_BOM.length);
-      in.reset();
-      scanText(name, in, magic, findings);
+      scanText(name, new BufferedInputStream(new NonClosing(content)), findings);
     } catch (ScanFailure e) {
       throw new UncheckedIOException("cannot scan '" + name + "': " + e.getMessage(), e);
     } catch (IOException e) {
@@ -211,18 +212,45 @@ public final class SecretScanner {
             "'" + name + "' is not a readable gzip stream (corrupt or truncated): " + e, e);
       }
     } else {
-      scanText(name, in, magic, findings);
+      scanText(name, in, findings);
     }
   }
 
-  /** Scans text that starts with {@code magic}: UTF-16 with a byte-order mark as characters. */
-  private void scanText(String name, InputStream in, byte[] magic, List<Finding> findings)
+  /** Scans text, UTF-16 (told by its first bytes) as characters. */
+  private void scanText(String name, BufferedInputStream in, List<Finding> findings)
       throws IOException {
-    if (startsWith(magic, UTF_16LE_BOM) || startsWith(magic, UTF_16BE_BOM)) {
-      scanStream(name, new Utf16Units(in, magic[0] == UTF_16LE_BOM[0]), findings);
+    in.mark(TEXT_SAMPLE_BYTES);
+    byte[] head = in.readNBytes(TEXT_SAMPLE_BYTES);
+    in.reset();
+    if (startsWith(head, UTF_16LE_BOM) || startsWith(head, UTF_16BE_BOM)) {
+      in.skipNBytes(UTF_16LE_BOM.length);
+      scanStream(name, new Utf16Units(in, head[0] == UTF_16LE_BOM[0]), findings);
+    } else if (latin1Utf16(head, true)) {
+      scanStream(name, new Utf16Units(in, true), findings);
+    } else if (latin1Utf16(head, false)) {
+      scanStream(name, new Utf16Units(in, false), findings);
     } else {
       scanStream(name, in, findings);
     }
+  }
+
+  /**
+   * Whether {@code head} reads as UTF-16 in the given byte order without a byte-order mark: at
+   * least four code units, nine in ten of them U+0001 to U+00FF.
+   */
+  static boolean latin1Utf16(byte[] head, boolean littleEndian) {
+    int units = head.length / 2;
+    if (units < 4) {
+      return false;
+    }
+    int zeroByte = littleEndian ? 1 : 0;
+    int latin1 = 0;
+    for (int i = 0; i < units; i++) {
+      if (head[2 * i + zeroByte] == 0 && head[2 * i + 1 - zeroByte] != 0) {
+        latin1++;
+      }
+    }
+    return latin1 * 10 >= units * 9;
   }
 
   private static boolean startsWith(byte[] bytes, byte[] prefix) {
@@ -561,7 +589,7 @@ public final class SecretScanner {
   }
 
   /**
-   * UTF-16 text (after its byte-order mark) read as one byte per code unit, a unit above U+00FF as
+   * UTF-16 text (after any byte-order mark) read as one byte per code unit, a unit above U+00FF as
    * NUL: the rules look for ASCII, so they find in it what they find in UTF-8. Offsets and columns
    * in such a file count characters after the mark. A trailing odd byte is dropped.
    */
@@ -570,10 +598,9 @@ public final class SecretScanner {
     private final boolean littleEndian;
     private byte[] pairs = new byte[0];
 
-    Utf16Units(InputStream in, boolean littleEndian) throws IOException {
+    Utf16Units(InputStream in, boolean littleEndian) {
       this.in = in;
       this.littleEndian = littleEndian;
-      in.skipNBytes(UTF_16LE_BOM.length);
     }
 
     @Override

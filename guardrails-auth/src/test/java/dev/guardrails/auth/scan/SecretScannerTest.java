@@ -492,6 +492,65 @@ final class SecretScannerTest {
   }
 
   @Test
+  void scan_utf16WithoutAByteOrderMark_isReadAsTextInEitherByteOrder() throws IOException {
+    String env = "# caf\u00e9\nSTRIPE=" + STRIPE_LIVE + "\n";
+    Files.write(dir.resolve("le.env"), env.getBytes(StandardCharsets.UTF_16LE));
+    Files.write(dir.resolve("be.env"), env.getBytes(StandardCharsets.UTF_16BE));
+
+    List<Finding> findings = scanner.scan(dir);
+
+    long offset = "# caf\u00e9\nSTRIPE=".length();
+    int column = "STRIPE=".length() + 1;
+    assertThat(findings)
+        .containsExactlyInAnyOrder(
+            new Finding(
+                "be.env", 2, column, offset, "stripe-secret-key", Finding.mask(STRIPE_LIVE)),
+            new Finding(
+                "le.env", 2, column, offset, "stripe-secret-key", Finding.mask(STRIPE_LIVE)));
+    assertThat(
+            scanner.scan(
+                "stream.env", new ByteArrayInputStream(env.getBytes(StandardCharsets.UTF_16LE))))
+        .extracting(Finding::offset)
+        .containsExactly(offset);
+  }
+
+  @Test
+  void scan_textWithSomeNulBytes_isStillReadAsBytes() throws IOException {
+    // UTF-8 with non-Latin text, and bytes with a few NULs, are not mistaken for UTF-16
+    String utf8 = "// \u65e5\u672c\u8a9e \u20ac\nconst key = \"" + STRIPE_LIVE + "\";\n";
+    byte[] withNuls = ("\0\0\0\0KEY=" + STRIPE_LIVE + "\0\n").getBytes(StandardCharsets.ISO_8859_1);
+
+    assertThat(
+            scanner.scan("app.js", new ByteArrayInputStream(utf8.getBytes(StandardCharsets.UTF_8))))
+        .extracting(Finding::ruleId)
+        .containsExactly("stripe-secret-key");
+    assertThat(scanner.scan("blob.dat", new ByteArrayInputStream(withNuls)))
+        .extracting(Finding::ruleId)
+        .containsExactly("stripe-secret-key");
+  }
+
+  @Test
+  void latin1Utf16_needsFourUnitsAndNineInTenLatin1() {
+    assertThat(SecretScanner.latin1Utf16("abc".getBytes(StandardCharsets.UTF_16LE), true))
+        .isFalse();
+    assertThat(SecretScanner.latin1Utf16("abcd".getBytes(StandardCharsets.UTF_16LE), true))
+        .isTrue();
+    assertThat(SecretScanner.latin1Utf16("abcd".getBytes(StandardCharsets.UTF_16LE), false))
+        .isFalse();
+    assertThat(SecretScanner.latin1Utf16("abcd".getBytes(StandardCharsets.UTF_16BE), false))
+        .isTrue();
+    // 9 of 10 units Latin-1 passes, 8 of 10 does not
+    assertThat(
+            SecretScanner.latin1Utf16("abcdefghi\u65e5".getBytes(StandardCharsets.UTF_16LE), true))
+        .isTrue();
+    assertThat(
+            SecretScanner.latin1Utf16(
+                "abcdefgh\u65e5\u672c".getBytes(StandardCharsets.UTF_16LE), true))
+        .isFalse();
+    assertThat(SecretScanner.latin1Utf16(new byte[8], true)).isFalse();
+  }
+
+  @Test
   void scan_utf16WithAnOddTrailingByte_dropsIt() throws IOException {
     byte[] text = ("KEY=" + STRIPE_LIVE).getBytes(StandardCharsets.UTF_16);
     byte[] odd = java.util.Arrays.copyOf(text, text.length + 1);
